@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "memmap-check",
+    products: [
+        .executable(name: "memmap-check", targets: ["memmap-check"]),
+        .library(name: "SparseCheck", targets: ["SparseCheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The C mirror of the kernel's sparse/vmemmap arithmetic, plus the libnuma shim.
+        .target(
+            name: "CSparse",
+            linkerSettings: [.linkedLibrary("numa")]
+        ),
+        .target(
+            name: "SparseCheck",
+            dependencies: ["CSparse"]
+        ),
+        .executableTarget(
+            name: "memmap-check",
+            dependencies: [
+                "SparseCheck",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SparseCheckTests",
+            dependencies: ["SparseCheck", "CSparse", "memmap-check"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,141 @@
+internal import CSparse
+
+/// The architectures with SPARSEMEM that the tool models.
+public enum Arch: String, CaseIterable, Sendable {
+    case x86_64, arm64, riscv64, loongarch64, powerpc64, s390x
+}
+
+/// Which kernel's formulas apply where the series "mm: Eliminate fake head pages from vmemmap
+/// optimization" changed one.
+public enum KernelVersion: String, CaseIterable, Sendable {
+    /// Before the series: riscv VMEMMAP_ADDR_ALIGN = 1 << SECTION_SIZE_BITS, LoongArch
+    /// (VMALLOC_END + PMD_SIZE) & PMD_MASK, no mask-encoded compound_info.
+    case v6_18 = "6.18"
+    /// As merged for 7.1 (v7 of the series).
+    case v7_1 = "7.1"
+    /// Later fixes: riscv VMEMMAP_ADDR_ALIGN from PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)),
+    /// the 2026 sparse_encode_mem_map() bound. No release is known to carry them yet.
+    case next = "next"
+
+    var c: cs_kernel {
+        switch self {
+        case .v6_18: return CS_KERNEL_6_18
+        case .v7_1: return CS_KERNEL_7_1
+        case .next: return CS_KERNEL_NEXT
+        }
+    }
+
+    /// True when compound_info can carry the mask (the series is in).
+    public var hasMaskEncoding: Bool { self != .v6_18 }
+    /// The sparse_encode_mem_map() build-time bound in force.
+    public var encodeBoundIs2026: Bool { self == .next }
+}
+
+/// How an architecture places pfn_to_page(0). Each case carries the inputs of its kernel formula.
+public enum BaseLayout: Equatable, Sendable {
+    /// x86_64: vmemmap_base = __VMEMMAP_BASE_L4 or __VMEMMAP_BASE_L5 (PUD-aligned slot under KASLR).
+    case x86_64(la57: Bool)
+    /// arm64: VMEMMAP_START - (memstart_addr >> PAGE_SHIFT); memstart_addr is the DRAM start rounded
+    /// down to ARM64_MEMSTART_ALIGN = 1 << max(memstartShift, SECTION_SIZE_BITS).
+    case arm64(vaBits: UInt32, vaBitsMin: UInt32, memstartShift: UInt32)
+    /// riscv64: VMEMMAP_START - vmemmap_start_pfn, from PAGE_OFFSET and VA_BITS of the paging mode.
+    case riscv64(vaBits: UInt32, pageOffset: UInt64)
+    /// LoongArch: a slot just above VMALLOC_END.
+    case loongarch64(levels: UInt32, cpuVABits: UInt32, cpuPABits: UInt32, kfenceAreaSize: UInt64)
+    /// powerpc64 book3s: vmemmap = KERN_VIRT_START + 2 * KERN_MAP_SIZE (after vmalloc and IO).
+    case powerpc64(kernVirtStart: UInt64, kernMapSize: UInt64)
+    /// s390x: round_down(__abs_lowcore - pages * sizeof(struct page), rte_size).
+    case s390x(asceLimit: UInt64, rteSize: UInt64, identMapSize: UInt64)
+}
+
+/// One configuration to check: every kernel compile-time input, plus what places the vmemmap.
+public struct SparseConfig: Equatable, Sendable {
+    public var preset: String
+    public var arch: Arch
+    public var kernel: KernelVersion = .v7_1
+    public var pageShift: UInt32
+    public var sectionSizeBits: UInt32
+    public var maxPhysmemBits: UInt32
+    public var structPageSize: UInt64 = 64
+    public var maxPageOrder: UInt32
+    public var bitsPerLong: UInt32 = 64
+    public var pmdShift: UInt32
+    public var pudShift: UInt32
+    /// sizeof(struct mem_section): 16, or 32 with CONFIG_PAGE_EXTENSION.
+    public var memSectionSize: UInt32 = 16
+    /// A what-if MAX_FOLIO_ORDER replacing the kernel's derivation.
+    public var maxFolioOrderOverride: UInt32?
+    public var sparsememVmemmap = true
+    public var sparsememExtreme = true
+    public var hugetlbPage = true
+    public var archHasGiganticPage: Bool
+    public var haveTHPPud: Bool
+    /// ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP.
+    public var archWantHVO: Bool
+    /// CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP as set (derived from the Kconfig unless overridden).
+    public var hvo: Bool
+    public var zoneDevice = true
+    public var vmemmapPreinit = false
+    /// Physical start of DRAM, where the base depends on it (arm64, riscv64).
+    public var dramBase: UInt64?
+    /// An explicit pfn_to_page(0) replacing the architecture's formula.
+    public var vmemmapBaseOverride: UInt64?
+    public var layout: BaseLayout
+    /// Inputs that were assumed rather than given (shown in reports).
+    public var assumed: [String] = []
+    /// Notes about what-if choices (e.g. HVO forced on an architecture that does not select it).
+    public var notes: [String] = []
+
+    /// CONFIG_HAVE_GIGANTIC_FOLIOS from its Kconfig expression.
+    public var haveGiganticFolios: Bool {
+        cs_kconfig_have_gigantic_folios(hugetlbPage, archHasGiganticPage, zoneDevice, haveTHPPud)
+    }
+
+    public var pageSize: UInt64 { UInt64(1) << UInt64(min(pageShift, 63)) }
+
+    var c: cs_config {
+        var cfg = cs_config()
+        cfg.page_shift = pageShift
+        cfg.section_size_bits = sectionSizeBits
+        cfg.max_physmem_bits = maxPhysmemBits
+        cfg.max_page_order = maxPageOrder
+        cfg.bits_per_long = bitsPerLong
+        cfg.pmd_shift = pmdShift
+        cfg.pud_shift = pudShift
+        cfg.mem_section_size = memSectionSize
+        cfg.struct_page_size = structPageSize
+        cfg.max_folio_order_override = maxFolioOrderOverride.map { Int32(clamping: $0) } ?? -1
+        cfg.sparsemem_vmemmap = sparsememVmemmap
+        cfg.hugetlb_page = hugetlbPage
+        cfg.have_gigantic_folios = haveGiganticFolios
+        cfg.hugetlb_page_optimize_vmemmap = hvo
+        cfg.zone_device = zoneDevice
+        cfg.sparsemem_vmemmap_preinit = vmemmapPreinit
+        cfg.sparsemem_extreme = sparsememExtreme
+        return cfg
+    }
+}
+
+/// The numbers every rule needs, computed once by the C mirror (cs_sparse_init_checks()).
+public struct Derived: Equatable, Sendable {
+    public var vmemmap: UInt64
+    public var baseFormula: String
+    public var actualAlignment: UInt64
+    public var maxFolioOrder: UInt32
+    public var maxFolioNrPages: UInt64
+    public var maxFolioSize: UInt64
+    public var maxFolioVmemmapAlign: UInt64
+    public var v2Demand: UInt64
+    public var v2DemandIsPowerOf2: Bool
+    public var v2Aligned: Bool
+    public var hasMask: Bool
+    public var hasMaskV3V4: Bool
+    public var folioAligned: Bool
+    public var sectionMapLastBit: UInt32
+    public var sectionMapRequired: UInt64
+    public var bound2018: UInt32
+    public var bound2026: UInt32
+    public var buildOK2018: Bool
+    public var buildOK2026: Bool
+    public var encodingOK: Bool
+}

@@ -1,0 +1,55 @@
+internal import CSparse
+
+/// The derived values shown by `presets`.
+public enum PresetReport {
+    public static func derived(_ r: CheckResult) -> JSON {
+        var cfg = r.config.c
+        var pss: UInt32 = 0, secShift: UInt32 = 0, minOrder: UInt32 = 0, tails: UInt32 = 0
+        var pps: UInt64 = 0, nr: UInt64 = 0, roots: UInt64 = 0, spr: UInt64 = 0, memmap: UInt64 = 0, mapSize: UInt64 = 0
+        _ = cs_pfn_section_shift(&cfg, &pss)
+        _ = cs_pages_per_section(&cfg, &pps)
+        _ = cs_sections_shift(&cfg, &secShift)
+        _ = cs_nr_mem_sections(&cfg, &nr)
+        _ = cs_sections_per_root(&cfg, &spr)
+        _ = cs_nr_section_roots(&cfg, &roots)
+        _ = cs_memmap_bytes_per_section(&cfg, &memmap)
+        _ = cs_section_map_size(&cfg, &mapSize)
+        let tailOK = cs_vmemmap_tail_min_order(&cfg, &minOrder) == CS_OK
+        _ = cs_nr_vmemmap_tails(&cfg, &tails)
+        let d = r.derived
+        return .object([
+            ("pfn_section_shift", .uint(UInt64(pss))),
+            ("pages_per_section", .uint(pps)),
+            ("sections_shift", .uint(UInt64(secShift))),
+            ("nr_mem_sections", .uint(nr)),
+            ("sections_per_root", .uint(spr)),
+            ("nr_section_roots", .uint(roots)),
+            ("memmap_bytes_per_section", .uint(memmap)),
+            ("section_map_size", .uint(mapSize)),
+            ("max_folio_order", .uint(UInt64(d.maxFolioOrder))),
+            ("max_folio_nr_pages", .uint(d.maxFolioNrPages)),
+            ("max_folio_size", .uint(d.maxFolioSize)),
+            ("max_folio_vmemmap_align", .uint(d.maxFolioVmemmapAlign)),
+            ("v2_demand", .uint(d.v2Demand)),
+            ("compound_info_has_mask", .bool(d.hasMask)),
+            ("vmemmap_tail_min_order", tailOK ? .uint(UInt64(minOrder)) : .null),
+            ("nr_vmemmap_tails", .uint(UInt64(tails))),
+            ("section_map_last_bit", .uint(UInt64(d.sectionMapLastBit))),
+            ("vmemmap_base", JSON.address(d.vmemmap)),
+            ("vmemmap_base_alignment", JSON.size(d.actualAlignment == 0 ? nil : d.actualAlignment)),
+        ])
+    }
+
+    public static func text(_ p: Preset, _ r: CheckResult) -> String {
+        let d = r.derived
+        let c = r.config
+        var lines = ["\(p.name) — \(p.summary)"]
+        lines.append("  \(Units.human(c.pageSize)) pages, SECTION_SIZE_BITS \(c.sectionSizeBits), MAX_PHYSMEM_BITS \(c.maxPhysmemBits), MAX_PAGE_ORDER \(c.maxPageOrder), PMD 2^\(c.pmdShift), PUD 2^\(c.pudShift), HVO \(c.hvo ? "yes" : "no"), gigantic folios \(c.haveGiganticFolios ? "yes" : "no")")
+        lines.append("  MAX_FOLIO_ORDER \(d.maxFolioOrder), MAX_FOLIO_VMEMMAP_ALIGN \(d.maxFolioVmemmapAlign == 0 ? "0 (no mask)" : Units.human(d.maxFolioVmemmapAlign)), v2 demand \(d.v2Demand.nonzeroBitCount == 1 ? Units.human(d.v2Demand) : String(d.v2Demand))")
+        lines.append("  pfn_to_page(0) \(hex(d.vmemmap)) (aligned to \(Units.alignment(d.actualAlignment))): \(r.base.formula)")
+        let verdicts = r.findings.map { "\($0.rule) \($0.status.rawValue)" }.joined(separator: ", ")
+        lines.append("  \(verdicts)")
+        for s in p.sources { lines.append("  source: \(s)") }
+        return lines.joined(separator: "\n")
+    }
+}

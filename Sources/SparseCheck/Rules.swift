@@ -1,0 +1,353 @@
+internal import CSparse
+
+public enum RuleID: String, CaseIterable, Sendable {
+    case folioVmemmapAlign = "folio-vmemmap-align"
+    case folioVmemmapAlignV2 = "folio-vmemmap-align-v2"
+    case sectionMapEncoding = "section-map-encoding"
+
+    public var severity: Severity {
+        switch self {
+        case .folioVmemmapAlign, .sectionMapEncoding: return .error
+        case .folioVmemmapAlignV2: return .info
+        }
+    }
+
+    /// One paragraph: what the rule protects and the kernel code it mirrors.
+    public var summary: String {
+        switch self {
+        case .folioVmemmapAlign:
+            return "Linux 7.1 stores a mask, not a head pointer, in every tail page's compound_info when compound_info_has_mask() (HVO built in, power-of-two struct page); the head is found by masking the tail's address, which is right only if pfn_to_page(0) is a multiple of MAX_FOLIO_VMEMMAP_ALIGN = MAX_FOLIO_NR_PAGES * sizeof(struct page). Mirrors sparse_init()'s VM_WARN_ON_ONCE (mm/sparse.c), which compiles away without CONFIG_DEBUG_VM."
+        case .folioVmemmapAlignV2:
+            return "The first posting (v2 02/14, Dec 2025) checked IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_SIZE / sizeof(struct page)) on every configuration. That equals the merged demand only when PAGE_SIZE == sizeof(struct page)^2; reported for comparison, never failing."
+        case .sectionMapEncoding:
+            return "section_mem_map keeps flag bits below SECTION_MAP_LAST_BIT, so the encoded mem_map (sparse_encode_mem_map(), mm/sparse.c) must have them clear: the kernel's build-time bound (2018: PFN_SECTION_SHIFT; 2026: min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)) and the run-time check on the encoded value."
+        }
+    }
+}
+
+public enum Status: String, Sendable { case pass, fail, skip }
+public enum Severity: String, Sendable, Comparable {
+    case info, warning, error
+    var rank: Int { self == .error ? 2 : (self == .warning ? 1 : 0) }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// One rule's verdict on one configuration.
+public struct Finding: Equatable, Sendable {
+    public var rule: String
+    public var status: Status
+    public var severity: Severity
+    /// The address checked (pfn_to_page(0) for the config rules).
+    public var address: UInt64?
+    /// The alignment required.
+    public var required: UInt64?
+    /// The largest power of two dividing `address` (nil when there is none to report).
+    public var actualAlignment: UInt64?
+    /// The kernel expression with the numbers plugged in.
+    public var message: String
+    /// A concrete fix, for failures.
+    public var fix: String?
+    /// Why the rule was skipped.
+    public var reason: String?
+    /// Rule-specific numbers.
+    public var details: [String: JSON] = [:]
+    public var detailOrder: [String] = []
+
+    mutating func detail(_ key: String, _ value: JSON) {
+        if details[key] == nil { detailOrder.append(key) }
+        details[key] = value
+    }
+}
+
+/// The findings for one configuration.
+public struct CheckResult: Sendable {
+    public var config: SparseConfig
+    public var base: VmemmapBase
+    public var derived: Derived
+    public var findings: [Finding]
+
+    /// `fail` when a finding at or above `failOn` failed.
+    public func status(failOn: Severity = .error) -> Status {
+        findings.contains { $0.status == .fail && $0.severity >= failOn } ? .fail : .pass
+    }
+}
+
+extension SparseConfig {
+    /// Rejects a configuration the kernel would not build or the arithmetic cannot represent, naming
+    /// the option that sets the offending value.
+    public func validate() throws {
+        var cfg = c
+        var field = CS_FIELD_NONE
+        var reason = CS_REASON_NONE
+        guard cs_config_validate(&cfg, &field, &reason) != CS_OK else { return }
+        let from = " (preset \(preset))"
+        switch field {
+        case CS_FIELD_PAGE_SHIFT:
+            throw InputError("--page-size \(pageSize)", expected: "a power of two from 1K to 2M")
+        case CS_FIELD_SECTION_SIZE_BITS:
+            let expected: String
+            switch reason {
+            case CS_REASON_BELOW_PAGE_SHIFT:
+                expected = "at least PAGE_SHIFT (\(pageShift)) for \(Units.human(pageSize)) pages"
+            case CS_REASON_BELOW_SUBSECTION:
+                expected = "at least SUBSECTION_SHIFT (21): include/linux/mmzone.h refuses to build (\"Subsection size exceeds section size\")"
+            default:
+                expected = "at most MAX_PHYSMEM_BITS (\(maxPhysmemBits))"
+            }
+            throw InputError("--section-bits \(sectionSizeBits)", expected: expected)
+        case CS_FIELD_MAX_PHYSMEM_BITS:
+            throw InputError("--physmem-bits \(maxPhysmemBits)", expected: "20 to BITS_PER_LONG (\(bitsPerLong))")
+        case CS_FIELD_MAX_PAGE_ORDER:
+            throw InputError(
+                "--max-page-order \(maxPageOrder)\(from)",
+                expected: "at most SECTION_SIZE_BITS - PAGE_SHIFT (\(Int(sectionSizeBits) - Int(pageShift))): include/linux/mmzone.h refuses to build (\"Allocator MAX_PAGE_ORDER exceeds SECTION_SIZE\")")
+        case CS_FIELD_STRUCT_PAGE_SIZE:
+            throw InputError(
+                "--struct-page-size \(structPageSize)",
+                expected: "a multiple of sizeof(long) (\(bitsPerLong / 8)) from \(bitsPerLong / 8) to PAGE_SIZE (\(pageSize))")
+        case CS_FIELD_MAX_FOLIO_ORDER:
+            let top = Int(maxPhysmemBits) - Int(pageShift)
+            throw InputError(
+                "--max-folio-order \(maxFolioOrderOverride.map(String.init) ?? "(derived)")",
+                expected: "0 to \(top): a folio cannot exceed MAX_PHYSMEM_BITS (\(maxPhysmemBits)) with \(Units.human(pageSize)) pages, and MAX_FOLIO_NR_PAGES * sizeof(struct page) must fit 64 bits")
+        case CS_FIELD_PMD_SHIFT, CS_FIELD_PUD_SHIFT:
+            throw InputError("PMD_SHIFT \(pmdShift) / PUD_SHIFT \(pudShift)\(from)", expected: "PAGE_SHIFT < PMD_SHIFT <= PUD_SHIFT < BITS_PER_LONG")
+        case CS_FIELD_MEM_SECTION_SIZE:
+            throw InputError("sizeof(struct mem_section) \(memSectionSize)", expected: "a power of two from 8 to PAGE_SIZE")
+        default:
+            throw InputError("BITS_PER_LONG \(bitsPerLong)", expected: "32 or 64")
+        }
+    }
+
+    /// The numbers the rules read, from the C mirror.
+    public func derive(base: UInt64) throws -> Derived {
+        var cfg = c
+        var v = cs_verdict()
+        let st = cs_sparse_init_checks(&cfg, base, &v)
+        guard st == CS_OK else {
+            throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits")
+        }
+        return Derived(
+            vmemmap: v.vmemmap, baseFormula: "", actualAlignment: v.actual_alignment,
+            maxFolioOrder: v.max_folio_order, maxFolioNrPages: v.max_folio_nr_pages, maxFolioSize: v.max_folio_size,
+            maxFolioVmemmapAlign: v.max_folio_vmemmap_align, v2Demand: v.v2_demand,
+            v2DemandIsPowerOf2: v.v2_demand_pow2, v2Aligned: v.v2_aligned,
+            hasMask: v.has_mask && kernel.hasMaskEncoding, hasMaskV3V4: v.has_mask_v3v4,
+            folioAligned: v.folio_aligned, sectionMapLastBit: v.section_map_last_bit,
+            sectionMapRequired: v.section_map_required, bound2018: v.bound_2018, bound2026: v.bound_2026,
+            buildOK2018: v.build_ok_2018, buildOK2026: v.build_ok_2026, encodingOK: v.encoding_ok)
+    }
+}
+
+/// Runs the rules on configurations.
+public enum Checker {
+    /// Validates `config`, computes its base, and evaluates every config rule.
+    public static func check(_ config: SparseConfig) throws -> CheckResult {
+        try config.validate()
+        let base = try config.vmemmapBase()
+        var d = try config.derive(base: base.value)
+        d.baseFormula = base.formula
+        let findings = [
+            folioVmemmapAlign(config, d),
+            folioVmemmapAlignV2(config, d),
+            sectionMapEncoding(config, d),
+        ]
+        return CheckResult(config: config, base: base, derived: d, findings: findings)
+    }
+
+    // MARK: folio-vmemmap-align
+
+    /// Why compound_info_has_mask() is false, or nil when it is true.
+    static func maskSkipReason(_ c: SparseConfig) -> String? {
+        if !c.kernel.hasMaskEncoding {
+            return "kernel \(c.kernel.rawValue) predates the mask-encoded compound_info (no MAX_FOLIO_VMEMMAP_ALIGN check)"
+        }
+        if c.structPageSize.nonzeroBitCount != 1 {
+            return "compound_info_has_mask() is false: sizeof(struct page) = \(c.structPageSize) is not a power of two, so MAX_FOLIO_VMEMMAP_ALIGN is 0 and tails keep a head pointer"
+        }
+        if !c.hvo {
+            var why = "compound_info_has_mask() is false: CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP is not set"
+            if !c.archWantHVO { why += " (\(c.arch.rawValue) does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP)" }
+            else if !c.hugetlbPage { why += " (CONFIG_HUGETLB_PAGE is off)" }
+            else if !c.sparsememVmemmap { why += " (CONFIG_SPARSEMEM_VMEMMAP is off)" }
+            return why
+        }
+        return nil
+    }
+
+    /// The largest folio order whose tails still decode to the right head with this base alignment.
+    static func largestDecodableOrder(_ c: SparseConfig, _ d: Derived) -> Int? {
+        guard d.actualAlignment != 0 else { return nil }
+        let a = d.actualAlignment
+        guard a >= c.structPageSize, c.structPageSize.nonzeroBitCount == 1 else { return -1 }
+        return (a / c.structPageSize).trailingZeroBitCount
+    }
+
+    static func folioVmemmapAlign(_ c: SparseConfig, _ d: Derived) -> Finding {
+        let req = d.maxFolioVmemmapAlign
+        var f = Finding(
+            rule: RuleID.folioVmemmapAlign.rawValue, status: .pass, severity: .error, address: d.vmemmap,
+            required: nil, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
+        f.detail("max_folio_order", .uint(UInt64(d.maxFolioOrder)))
+        f.detail("max_folio_vmemmap_align", .uint(req))
+        if !c.sparsememVmemmap {
+            f.status = .skip
+            f.address = nil
+            f.actualAlignment = nil
+            f.reason = "CONFIG_SPARSEMEM_VMEMMAP is off: compound_info_has_mask() is false (HVO needs SPARSEMEM_VMEMMAP) and pfn_to_page(0) is not a fixed address"
+            f.message = "skipped: " + f.reason!
+            return f
+        }
+        if let why = maskSkipReason(c) {
+            f.status = .skip
+            f.reason = why
+            f.message = "skipped: \(why)"
+            return f
+        }
+        f.required = req
+        let expr = "IS_ALIGNED(pfn_to_page(0) = \(hex(d.vmemmap)), MAX_FOLIO_VMEMMAP_ALIGN = MAX_FOLIO_NR_PAGES (2^\(d.maxFolioOrder)) * sizeof(struct page) (\(c.structPageSize)) = \(req) (\(Units.human(req))))"
+        if d.folioAligned {
+            f.message = "\(expr) holds: the base is aligned to \(Units.alignment(d.actualAlignment))"
+            return f
+        }
+        f.status = .fail
+        let order = largestDecodableOrder(c, d).map { $0 >= 0 ? "folios up to order \($0)" : "no folio" } ?? ""
+        f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires: the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
+        f.fix = folioFix(c, d)
+        return f
+    }
+
+    /// The nearest aligned bases and the architecture-level change that would align the base.
+    static func folioFix(_ c: SparseConfig, _ d: Derived) -> String {
+        let req = d.maxFolioVmemmapAlign
+        var cfg = c.c
+        var below: UInt64 = 0, above: UInt64 = 0
+        _ = cs_round_down(d.vmemmap, req, &below)
+        let upOK = cs_round_up(&cfg, d.vmemmap, req, &above) == CS_OK
+        var parts = ["nearest aligned bases: \(hex(below)) below\(upOK ? ", \(hex(above)) above" : "")"]
+        if c.vmemmapBaseOverride != nil {
+            return parts.joined(separator: "; ")
+        }
+        switch c.layout {
+        case .riscv64:
+            // PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)): the physical rounding the base needs.
+            let phys = (req / c.structPageSize) << UInt64(c.pageShift)
+            var next = c
+            next.kernel = .next
+            var section: UInt64 = 0
+            _ = cs_bit(&cfg, c.sectionSizeBits, &section)
+            if let nb = try? next.vmemmapBase() {
+                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(Units.human(phys)), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(Units.human(section))), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(Units.human(phys)))) gives pfn_to_page(0) = \(hex(nb.value)) (the later riscv form, --kernel next)")
+            }
+        case .loongarch64:
+            var next = c
+            next.kernel = .v7_1
+            if let nb = try? next.vmemmapBase() {
+                parts.append("place vmemmap at ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = \(hex(nb.value)) (the 7.1 formula)")
+            }
+        case .x86_64:
+            parts.append("vmemmap_base must be a multiple of \(Units.human(req)); __VMEMMAP_BASE_L4/L5 and KASLR's PUD-aligned (1 GiB) slots are, so only a smaller PUD or a larger MAX_FOLIO_VMEMMAP_ALIGN breaks this")
+        case .arm64:
+            let phys = (req / c.structPageSize) << UInt64(c.pageShift)
+            parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(Units.human(phys))")
+        case .powerpc64, .s390x:
+            parts.append("the architecture's vmemmap start must be a multiple of \(Units.human(req))")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    // MARK: folio-vmemmap-align-v2
+
+    static func folioVmemmapAlignV2(_ c: SparseConfig, _ d: Derived) -> Finding {
+        let demand = d.v2Demand
+        var f = Finding(
+            rule: RuleID.folioVmemmapAlignV2.rawValue, status: .pass, severity: .info, address: d.vmemmap,
+            required: demand, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
+        f.detail("max_folio_size", .uint(d.maxFolioSize))
+        f.detail("demand_is_power_of_2", .bool(d.v2DemandIsPowerOf2))
+        if !c.sparsememVmemmap {
+            f.status = .skip
+            f.address = nil
+            f.actualAlignment = nil
+            f.reason = "CONFIG_SPARSEMEM_VMEMMAP is off: pfn_to_page(0) is section 0's allocated mem_map, unknown before boot"
+            f.message = "skipped: " + f.reason!
+            return f
+        }
+        let merged = folioVmemmapAlign(c, d)
+        let v2Warns = !d.v2Aligned
+        let mergedWarns = merged.status == .fail
+        let agrees = v2Warns == mergedWarns
+        f.detail("merged_status", .string(merged.status.rawValue))
+        f.detail("agrees_with_merged", .bool(agrees))
+        f.detail("merged_required", .uint(d.maxFolioVmemmapAlign))
+        f.status = v2Warns ? .fail : .pass
+        var m = "v2 (18 Dec 2025) WARN_ON(!IS_ALIGNED(pfn_to_page(0) = \(hex(d.vmemmap)), MAX_FOLIO_SIZE / sizeof(struct page) = \(Units.human(d.maxFolioSize)) / \(c.structPageSize) = \(demand)\(d.v2DemandIsPowerOf2 ? " (\(Units.human(demand)))" : ""))) \(v2Warns ? "would have warned" : "would not have warned")"
+        if !d.v2DemandIsPowerOf2 {
+            m += "; the demand is not a power of two, so the kernel's IS_ALIGNED bit test (x & (a - 1)) answers a meaningless question"
+        }
+        let mergedText: String
+        switch merged.status {
+        case .skip: mergedText = "the merged check is skipped"
+        case .pass: mergedText = "the merged check (\(Units.human(d.maxFolioVmemmapAlign))) passes"
+        case .fail: mergedText = "the merged check (\(Units.human(d.maxFolioVmemmapAlign))) fails"
+        }
+        m += "; \(mergedText): \(agrees ? "agrees" : "disagrees")"
+        if c.pageSize != c.structPageSize * c.structPageSize {
+            m += " (PAGE_SIZE \(c.pageSize) != sizeof(struct page)^2 = \(c.structPageSize * c.structPageSize), so the two demands differ)"
+        }
+        f.message = m
+        return f
+    }
+
+    // MARK: section-map-encoding
+
+    static func sectionMapEncoding(_ c: SparseConfig, _ d: Derived) -> Finding {
+        let req = d.sectionMapRequired
+        var f = Finding(
+            rule: RuleID.sectionMapEncoding.rawValue, status: .pass, severity: .error, address: d.vmemmap,
+            required: req, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
+        let use2026 = c.kernel.encodeBoundIs2026
+        let bound = use2026 ? d.bound2026 : d.bound2018
+        let buildOK = use2026 ? d.buildOK2026 : d.buildOK2018
+        f.detail("section_map_last_bit", .uint(UInt64(d.sectionMapLastBit)))
+        f.detail("bound_2018", .uint(UInt64(d.bound2018)))
+        f.detail("bound_2026", .uint(UInt64(d.bound2026)))
+        f.detail("bound_in_force", .string(use2026 ? "2026" : "2018"))
+        var ffs: UInt32 = 0
+        _ = cs___ffs(c.structPageSize, &ffs)
+        let flags = "SECTION_MAP_LAST_BIT = \(d.sectionMapLastBit)\(c.zoneDevice ? " (with ZONE_DEVICE)" : "")\(c.vmemmapPreinit ? " (with VMEMMAP_PREINIT)" : "")"
+        let b2018 = "PFN_SECTION_SHIFT = \(d.bound2018)"
+        let b2026 = "min(PFN_SECTION_SHIFT \(d.bound2018) + __ffs(\(c.structPageSize)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026)"
+        var parts: [String] = []
+        parts.append("build: \(flags) \(buildOK ? "<=" : ">") \(use2026 ? b2026 : b2018) (the \(use2026 ? "2026" : "2018") BUILD_BUG_ON in sparse_encode_mem_map(), in force for kernel \(c.kernel.rawValue))")
+        let other2026 = !use2026
+        let otherOK = other2026 ? d.buildOK2026 : d.buildOK2018
+        parts.append("the \(other2026 ? "2026" : "2018") form, \(other2026 ? b2026 : b2018), \(otherOK ? "also holds" : "would refuse it")")
+        if !c.sparsememVmemmap {
+            // Classic SPARSEMEM: the encoded value is a page-aligned allocation minus a PFN multiple of
+            // sizeof(struct page); its guaranteed alignment is exactly the 2026 bound.
+            f.address = nil
+            f.actualAlignment = UInt64(1) << UInt64(d.bound2026)
+            parts.append("run time: the encoded mem_map is only guaranteed 2^\(d.bound2026) alignment (page-aligned allocation minus section_nr_to_pfn(pnum) * sizeof(struct page))")
+            let runOK = d.sectionMapLastBit <= d.bound2026
+            f.status = buildOK && runOK ? .pass : .fail
+        } else {
+            let runOK = d.encodingOK
+            parts.append("run time: sparse_encode_mem_map() stores pfn_to_page(0) = \(hex(d.vmemmap)) for every section; its low \(d.sectionMapLastBit) bits \(runOK ? "are clear" : "are not clear (VM_WARN_ON_ONCE/BUG_ON(coded_mem_map & ~SECTION_MAP_MASK))")")
+            f.status = buildOK && runOK ? .pass : .fail
+        }
+        _ = bound
+        f.message = parts.joined(separator: "; ")
+        if f.status == .fail {
+            if !buildOK {
+                f.fix = "the kernel will not build: drop ZONE_DEVICE or VMEMMAP_PREINIT flag bits, or raise SECTION_SIZE_BITS until PFN_SECTION_SHIFT >= \(d.sectionMapLastBit)\(use2026 ? "" : "; the 2026 bound (Muchun Song's fix) uses min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)")"
+            } else {
+                var cfg = c.c
+                var up: UInt64 = 0
+                let upOK = cs_round_up(&cfg, d.vmemmap, req, &up) == CS_OK
+                f.fix = "align pfn_to_page(0) to \(req) bytes: \(hex(d.vmemmap & ~(req - 1))) below\(upOK ? ", \(hex(up)) above" : "")"
+            }
+        }
+        return f
+    }
+}

@@ -1,0 +1,86 @@
+/// Parsing and printing of the numbers users type: sizes (`4K`, `64G`, `2M`, bytes), hex addresses,
+/// and small integers. Every failure is an `InputError` naming the option and what was expected.
+public enum Units {
+    /// A size: decimal bytes, `0x` hex, or a number with a binary suffix K/M/G/T/P/E (KiB/MiB/... and
+    /// KB/MB/... are read as powers of 1024 too). Rejects anything that does not fit 64 bits.
+    public static func parseSize(_ text: String, option: String) throws -> UInt64 {
+        let expected = "a size in bytes, hex (0x...) or with a K/M/G/T/P/E suffix, below 2^64"
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty else { throw InputError("\(option) ''", expected: expected) }
+        if t.lowercased().hasPrefix("0x") {
+            guard let v = UInt64(t.dropFirst(2), radix: 16) else {
+                throw InputError("\(option) \(text)", expected: expected)
+            }
+            return v
+        }
+        var digits = Substring(t)
+        var shift: UInt64 = 0
+        let suffixes: [(String, UInt64)] = [
+            ("kib", 10), ("mib", 20), ("gib", 30), ("tib", 40), ("pib", 50), ("eib", 60),
+            ("kb", 10), ("mb", 20), ("gb", 30), ("tb", 40), ("pb", 50), ("eb", 60),
+            ("k", 10), ("m", 20), ("g", 30), ("t", 40), ("p", 50), ("e", 60), ("b", 0),
+        ]
+        let lower = t.lowercased()
+        for (s, sh) in suffixes where lower.hasSuffix(s) {
+            digits = t.dropLast(s.count)
+            shift = sh
+            break
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt64(digits) else {
+            throw InputError("\(option) \(text)", expected: expected)
+        }
+        let (v, overflow) = n.multipliedReportingOverflow(by: UInt64(1) << shift)
+        guard !overflow else { throw InputError("\(option) \(text)", expected: expected) }
+        return v
+    }
+
+    /// An address: hex with `0x` (or bare hex digits), at most 64 bits.
+    public static func parseAddress(_ text: String, option: String) throws -> UInt64 {
+        let expected = "a hexadecimal address such as 0xffffea0000000000 (at most 16 hex digits)"
+        var t = Substring(text.trimmingCharacters(in: .whitespaces))
+        if t.lowercased().hasPrefix("0x") { t = t.dropFirst(2) }
+        t = Substring(t.replacingOccurrences(of: "_", with: ""))
+        guard !t.isEmpty, t.count <= 16, let v = UInt64(t, radix: 16) else {
+            throw InputError("\(option) \(text)", expected: expected)
+        }
+        return v
+    }
+
+    /// A decimal integer in `range`.
+    public static func parseInt(_ text: String, option: String, range: ClosedRange<Int>, what: String) throws -> Int {
+        guard let v = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+            throw InputError("\(option) \(text)", expected: "\(what), an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return v
+    }
+
+    /// A page size: `4K`, `16K`, `64K`, or a byte count; a power of two from 1 KiB to 2 MiB. Returns PAGE_SHIFT.
+    public static func parsePageSize(_ text: String, option: String = "--page-size") throws -> UInt32 {
+        let expected = "a power of two from 1K to 2M, such as 4K, 16K or 64K (or the size in bytes)"
+        guard let bytes = try? parseSize(text, option: option), bytes.nonzeroBitCount == 1,
+              bytes >= 1024, bytes <= 2 << 20 else {
+            throw InputError("\(option) \(text)", expected: expected)
+        }
+        return UInt32(bytes.trailingZeroBitCount)
+    }
+
+    /// `4 KiB`, `256 MiB`, `16 GiB`, `2^64`: the largest binary unit that divides the value exactly, else bytes.
+    public static func human(_ value: UInt64) -> String {
+        if value == 0 { return "0 B" }
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var v = value
+        var i = 0
+        while i < units.count - 1, v % 1024 == 0 {
+            v /= 1024
+            i += 1
+        }
+        return "\(v) \(units[i])"
+    }
+
+    /// A power-of-two alignment for messages; 0 means the address is 0 (aligned to everything).
+    public static func alignment(_ value: UInt64) -> String {
+        value == 0 ? "every power of two (address 0)" : human(value)
+    }
+}
+
+import Foundation

@@ -1,0 +1,72 @@
+import ArgumentParser
+import SparseCheck
+
+/// The preset and override options shared by the subcommands that check configurations.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Architecture preset (memmap-check presets lists them).", valueName: "name"))
+    var preset: String?
+
+    @Option(name: .long, help: ArgumentHelp("Kernel whose formulas apply: 6.18, 7.1 or next.", valueName: "version"))
+    var kernel: String?
+
+    @Option(name: .long, help: ArgumentHelp("Page size: 4K, 16K, 64K or bytes (a power of two).", valueName: "size"))
+    var pageSize: String?
+
+    @Option(name: .long, help: ArgumentHelp("SECTION_SIZE_BITS.", valueName: "bits"))
+    var sectionBits: String?
+
+    @Option(name: .long, help: ArgumentHelp("MAX_PHYSMEM_BITS.", valueName: "bits"))
+    var physmemBits: String?
+
+    @Option(name: .long, help: ArgumentHelp("sizeof(struct page) in bytes.", valueName: "bytes"))
+    var structPageSize: String?
+
+    @Option(name: .long, help: ArgumentHelp("MAX_PAGE_ORDER (the largest buddy order).", valueName: "order"))
+    var maxPageOrder: String?
+
+    @Option(name: .long, help: ArgumentHelp("What-if MAX_FOLIO_ORDER, replacing the kernel's derivation.", valueName: "order"))
+    var maxFolioOrder: String?
+
+    @Option(name: .long, help: ArgumentHelp("pfn_to_page(0) as hex, replacing the architecture's formula.", valueName: "address"))
+    var vmemmapBase: String?
+
+    @Option(name: .long, help: ArgumentHelp("Physical DRAM start (arm64, riscv64): hex, bytes or a size like 2G.", valueName: "address"))
+    var dramBase: String?
+
+    @Flag(inversion: .prefixedNo, help: "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (default: as the architecture's Kconfig derives it).")
+    var hvo: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "CONFIG_SPARSEMEM_VMEMMAP (default on).")
+    var vmemmap: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "CONFIG_ZONE_DEVICE (adds a section_mem_map flag bit; default on).")
+    var zoneDevice: Bool?
+
+    var text: Overrides.Text {
+        var t = Overrides.Text()
+        t.kernel = kernel
+        t.pageSize = pageSize
+        t.sectionBits = sectionBits
+        t.physmemBits = physmemBits
+        t.structPageSize = structPageSize
+        t.maxPageOrder = maxPageOrder
+        t.maxFolioOrder = maxFolioOrder
+        t.vmemmapBase = vmemmapBase
+        t.dramBase = dramBase
+        t.hvo = hvo
+        t.vmemmap = vmemmap
+        t.zoneDevice = zoneDevice
+        return t
+    }
+
+    /// The configuration these options describe; throws `InputError` for bad input.
+    func makeConfig() throws -> SparseConfig {
+        let config = try SparseConfig.make(preset: preset, overrides: Overrides.parse(text))
+        try config.validate()
+        return config
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

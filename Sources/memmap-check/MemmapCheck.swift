@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import SparseCheck
+
+struct MemmapCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memmap-check",
+        abstract: "Check that the memmap (the struct page array) is aligned the way Linux's sparse memory model needs it.",
+        discussion: """
+            Mirrors the kernel's SPARSEMEM / SPARSEMEM_VMEMMAP arithmetic, including Linux 7.1's \
+            mask-encoded compound_info check in sparse_init(), for any configuration before boot.
+
+            Exit codes:
+              0  no failing check of severity error
+              1  at least one failing check of severity error
+              2  bad input or usage
+              3  the environment cannot answer
+            """,
+        subcommands: [Check.self, PresetsCommand.self])
+
+    /// Parses and runs, mapping every outcome onto the documented exit codes: usage errors, which
+    /// swift-argument-parser would report as 64, are 2 here, and every error is one line.
+    static func runMapped(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(ExitStatus.ok.rawValue)
+        } catch let e as ExitCode {
+            Foundation.exit(e.rawValue)
+        } catch let e as InputError {
+            fail(e.description, .badInput)
+        } catch let e as EnvironmentError {
+            fail(e.description, .environment)
+        } catch {
+            if exitCode(for: error) == .success {
+                self.exit(withError: error) // --help, --version: printed to stdout, exit 0
+            }
+            let text = message(for: error)
+            let line = text.split(separator: "\n").first.map(String.init) ?? "usage error"
+            fail(line.replacingOccurrences(of: "Error: ", with: ""), .badInput)
+        }
+    }
+
+    static func fail(_ message: String, _ status: ExitStatus) -> Never {
+        FileHandle.standardError.write(Data("memmap-check: error: \(message)\n".utf8))
+        Foundation.exit(status.rawValue)
+    }
+}
+
+@main
+enum Main {
+    static func main() {
+        MemmapCheck.runMapped()
+    }
+}

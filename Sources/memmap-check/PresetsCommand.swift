@@ -1,0 +1,41 @@
+import ArgumentParser
+import SparseCheck
+
+struct PresetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presets",
+        abstract: "List every preset with its parameters and derived values.")
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Kernel whose formulas apply: 6.18, 7.1 or next.", valueName: "version"))
+    var kernel: String?
+
+    func run() throws {
+        var overrides = Overrides.Text()
+        overrides.kernel = kernel
+        let parsed = try Overrides.parse(overrides)
+        let results = try Preset.all.map { p in
+            (p, try Checker.check(SparseConfig.make(preset: p.name, overrides: parsed)))
+        }
+        switch format {
+        case .json:
+            let items: [JSON] = results.map { p, r in
+                .object([
+                    ("name", .string(p.name)),
+                    ("arch", .string(p.arch.rawValue)),
+                    ("summary", .string(p.summary)),
+                    ("config", Report.json(r.config, base: r.base, derived: r.derived)),
+                    ("derived", PresetReport.derived(r)),
+                    ("sources", .array(p.sources.map { .string($0) })),
+                ])
+            }
+            print(JSON.object([("schema", .string(Report.schema)), ("presets", .array(items))]).serialized(indent: 2))
+        case .text:
+            for (p, r) in results {
+                print(PresetReport.text(p, r))
+            }
+        }
+    }
+}
