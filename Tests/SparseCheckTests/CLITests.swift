@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Runs the built `memmap-check` as a user would and checks exit codes, stdout and stderr.
+struct CLI {
+    static let binary: URL = {
+        // The test bundle sits next to the products it depends on (.build/<triple>/<config>/).
+        var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("memmap-check")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: "memmap-check")
+    }()
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+        }
+    }
+
+    static func run(_ args: [String], environment: [String: String]? = nil) throws -> Output {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        if let environment { p.environment = environment }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+func findings(_ json: [String: Any]?) -> [[String: Any]] {
+    let results = json?["results"] as? [[String: Any]] ?? []
+    return results.first?["findings"] as? [[String: Any]] ?? []
+}
+
+func rule(_ json: [String: Any]?, _ id: String) -> [String: Any]? {
+    findings(json).first { $0["rule"] as? String == id }
+}
+
+@Suite("memmap-check CLI")
+struct CLITests {
+    @Test("check --preset x86_64 --format json: exit 0, schema, 256 MiB required, hex base")
+    func x86JSON() throws {
+        let o = try CLI.run(["check", "--preset", "x86_64", "--format", "json"])
+        #expect(o.status == 0)
+        #expect(o.json?["schema"] as? String == "memmap-check/1")
+        let f = rule(o.json, "folio-vmemmap-align")
+        #expect(f?["status"] as? String == "pass")
+        #expect((f?["required"] as? NSNumber)?.uint64Value == 268_435_456)
+        #expect(f?["address"] as? String == "0xffffea0000000000")
+        let summary = o.json?["summary"] as? [String: Any]
+        #expect((summary?["configs"] as? NSNumber)?.intValue == 1 && (summary?["failed"] as? NSNumber)?.intValue == 0)
+        let config = (o.json?["results"] as? [[String: Any]])?.first?["config"] as? [String: Any]
+        for key in ["preset", "arch", "page_size", "section_size_bits", "max_physmem_bits", "struct_page_size",
+                    "max_page_order", "max_folio_order", "sparsemem_vmemmap", "hvo", "vmemmap_base"] {
+            #expect(config?[key] != nil, "config key \(key)")
+        }
+        for key in ["rule", "status", "severity", "address", "required", "actual_alignment", "message", "fix"] {
+            #expect(f?.keys.contains(key) == true, "finding key \(key)")
+        }
+        #expect(o.stderr.isEmpty)
+    }
+
+    @Test("riscv64-sv39 with DRAM at 0x80000000 exits 1 with base 0xffffffc4fe000000 aligned to 32 MiB")
+    func riscvFails() throws {
+        let o = try CLI.run(["check", "--preset", "riscv64-sv39", "--dram-base", "0x80000000", "--format", "json"])
+        #expect(o.status == 1)
+        let f = rule(o.json, "folio-vmemmap-align")
+        #expect(f?["status"] as? String == "fail")
+        #expect(f?["address"] as? String == "0xffffffc4fe000000")
+        #expect((f?["actual_alignment"] as? NSNumber)?.uint64Value == 32 << 20)
+        #expect((f?["fix"] as? String)?.contains("PFN_PHYS") == true)
+        #expect((o.json?["results"] as? [[String: Any]])?.first?["status"] as? String == "fail")
+    }
+
+    @Test("arm64 4K VA48 DRAM 1 GiB: merged skipped, v2 would have warned, exit 0")
+    func arm64() throws {
+        let o = try CLI.run(["check", "--preset", "arm64-4k-va48", "--dram-base", "1G", "--format", "json"])
+        #expect(o.status == 0)
+        #expect(rule(o.json, "folio-vmemmap-align")?["status"] as? String == "skip")
+        #expect(rule(o.json, "folio-vmemmap-align-v2")?["status"] as? String == "fail")
+    }
+
+    @Test("bad input exits 2 with one line naming the input", arguments: [
+        (["check", "--page-size", "3000"], "--page-size 3000"),
+        (["check", "--section-bits", "10", "--page-size", "4K"], "--section-bits 10"),
+        (["check", "--vmemmap-base", "0xZZ"], "--vmemmap-base 0xZZ"),
+        (["check", "--max-folio-order", "70"], "--max-folio-order 70"),
+        (["check", "--preset", "vax"], "--preset vax"),
+        (["check", "--format", "xml"], "xml"),
+        (["check", "--no-vmemmap", "--hvo"], "--hvo"),
+        (["frobnicate"], "frobnicate"),
+    ])
+    func badInput(args: [String], mention: String) throws {
+        let o = try CLI.run(args)
+        #expect(o.status == 2, "\(args)")
+        #expect(o.stdout.isEmpty)
+        let lines = o.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(o.stderr)")
+        #expect(o.stderr.contains(mention))
+    }
+
+    @Test("text output: the config on one line, then one line per finding; presets lists all")
+    func text() throws {
+        let o = try CLI.run(["check", "--preset", "x86_64"])
+        #expect(o.status == 0)
+        #expect(o.stdout.split(separator: "\n").first?.hasPrefix("x86_64 [kernel 7.1]") == true)
+        #expect(o.stdout.contains("PASS  folio-vmemmap-align "))
+        let p = try CLI.run(["presets", "--format", "json"])
+        #expect(p.status == 0)
+        #expect((p.json?["presets"] as? [Any])?.count == 23)
+        let h = try CLI.run(["--help"])
+        #expect(h.status == 0 && h.stdout.contains("Exit codes"))
+    }
+}
