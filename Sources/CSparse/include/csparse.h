@@ -198,7 +198,7 @@ static inline cs_status cs_round_down(uint64_t x, uint64_t y, uint64_t *out)
  * ((x - 1) | (y - 1)) + 1; y must be a power of two; fails if the result passes ULONG_MAX. */
 static inline cs_status cs_round_up(const cs_config *c, uint64_t x, uint64_t y, uint64_t *out)
 {
-    if (!cs_is_power_of_2(y))
+    if (!cs_is_power_of_2(y) || x > cs_ulong_max(c) || y > cs_ulong_max(c))
         return CS_EDOMAIN;
     uint64_t down = x & ~(y - 1);
     if (down == x) {
@@ -254,6 +254,12 @@ static inline cs_status cs_shl(const cs_config *c, uint64_t value, uint32_t shif
         return CS_EOVERFLOW;
     *out = r;
     return CS_OK;
+}
+
+/* x >> shift without undefined behaviour: 0 once every bit is shifted out (a PFN from an address, >> PAGE_SHIFT). */
+static inline uint64_t cs_shr(uint64_t x, uint32_t shift)
+{
+    return shift >= 64 ? 0 : x >> shift;
 }
 
 /* PAGE_SIZE — include/asm-generic/page.h / arch page.h: 1UL << PAGE_SHIFT. */
@@ -888,7 +894,7 @@ static inline cs_status cs_arm64_vmemmap_start(const cs_config *c, uint32_t va_b
     uint64_t page_end = (uint64_t)0 - (UINT64_C(1) << (va_bits_min - 1));
     uint64_t range = page_end - page_offset;
     uint64_t size;
-    cs_status st = cs_mul(c, range >> c->page_shift, c->struct_page_size, &size);
+    cs_status st = cs_mul(c, cs_shr(range, c->page_shift), c->struct_page_size, &size);
     if (st != CS_OK)
         return st;
     uint64_t vmemmap_end = (uint64_t)0 - (UINT64_C(1) << 30);
@@ -913,7 +919,7 @@ static inline cs_status cs_arm64_vmemmap(const cs_config *c, uint64_t vmemmap_st
     cs_status st = cs_round_down(dram_start, memstart_align, &memstart);
     if (st != CS_OK)
         return st;
-    st = cs_mul(c, memstart >> c->page_shift, c->struct_page_size, &bytes);
+    st = cs_mul(c, cs_shr(memstart, c->page_shift), c->struct_page_size, &bytes);
     if (st != CS_OK)
         return st;
     return cs_sub(vmemmap_start, bytes, out);
@@ -926,7 +932,7 @@ static inline cs_status cs_arm64_vmemmap(const cs_config *c, uint64_t vmemmap_st
 static inline cs_status cs_riscv_vmemmap_start(const cs_config *c, uint32_t va_bits, uint64_t page_offset,
                                                uint64_t *out)
 {
-    if (c->bits_per_long != 64 || va_bits < 32 || va_bits > 57 || c->page_shift + 1 > va_bits)
+    if (c->bits_per_long != 64 || va_bits < 32 || va_bits > 57 || c->page_shift >= va_bits)
         return CS_EDOMAIN;
     uint32_t shift = va_bits - c->page_shift - 1 + cs_order_base_2(c->struct_page_size);
     uint64_t vmemmap_size, vmalloc_start;
@@ -958,6 +964,8 @@ static inline cs_status cs_riscv_vmemmap_addr_align(const cs_config *c, cs_kerne
         return st;
     want = mfva;
     if (kernel == CS_KERNEL_NEXT) {
+        if (c->struct_page_size == 0)
+            return CS_EDOMAIN;
         st = cs_shl(c, mfva / c->struct_page_size, c->page_shift, &want);
         if (st != CS_OK)
             return st;
@@ -980,7 +988,7 @@ static inline cs_status cs_riscv_vmemmap(const cs_config *c, uint64_t vmemmap_st
     st = cs_round_down(base, vmemmap_addr_align, &rounded);
     if (st != CS_OK)
         return st;
-    st = cs_mul(c, rounded >> c->page_shift, c->struct_page_size, &bytes);
+    st = cs_mul(c, cs_shr(rounded, c->page_shift), c->struct_page_size, &bytes);
     if (st != CS_OK)
         return st;
     return cs_sub(vmemmap_start, bytes, out);
@@ -996,7 +1004,7 @@ static inline cs_status cs_loongarch_vmalloc_end(const cs_config *c, uint32_t le
                                                  uint32_t cpu_pabits, uint64_t kfence_area_size, uint64_t *out)
 {
     if (c->bits_per_long != 64 || levels < 2 || levels > 4 || cpu_vabits < 32 || cpu_vabits > 63 ||
-        cpu_pabits + 1 < c->page_shift || c->page_shift < 3)
+        cpu_pabits > 63 || c->page_shift < 3 || c->page_shift > 30 || cpu_pabits + 1 < c->page_shift)
         return CS_EDOMAIN;
     uint32_t span_bits = levels * (c->page_shift - 3) + c->page_shift;
     uint64_t span = span_bits >= cpu_vabits ? (UINT64_C(1) << cpu_vabits) : (UINT64_C(1) << span_bits);
@@ -1058,7 +1066,7 @@ static inline cs_status cs_s390_vmemmap_start(const cs_config *c, uint64_t abs_l
                                               uint64_t rte_size, uint64_t *out)
 {
     uint64_t pages, bytes, start;
-    cs_status st = cs_section_align_up(c, ident_map_size >> c->page_shift, &pages);
+    cs_status st = cs_section_align_up(c, cs_shr(ident_map_size, c->page_shift), &pages);
     if (st != CS_OK)
         return st;
     st = cs_mul(c, pages, c->struct_page_size, &bytes);

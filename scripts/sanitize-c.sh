@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the C mirror's edge test under UndefinedBehaviorSanitizer + AddressSanitizer and runs it.
+# Any sanitizer report aborts (-fno-sanitize-recover=all) and fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CC=${CC:-clang}
+out=${TMPDIR:-/tmp}/csparse-edges-$$
+trap 'rm -f "$out"' EXIT
+for opt in -O0 -O2; do
+    "$CC" -std=c11 -Wall -Wextra -Werror $opt -g -fsanitize=undefined,address,integer -fno-sanitize-recover=all -fuse-ld=lld \
+        -fno-sanitize=unsigned-integer-overflow,unsigned-shift-base \
+        -ISources/CSparse/include Tests/CSanitize/edges.c -o "$out"
+    echo "csparse edges ($opt, UBSan + ASan):"
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 "$out"
+done
