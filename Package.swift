@@ -27,6 +27,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING); a plain build
+        // is a corpus replayer.
+        .executableTarget(
+            name: "memmap-fuzz",
+            dependencies: ["SparseCheck"]
+        ),
         .testTarget(
             name: "SparseCheckTests",
             dependencies: ["SparseCheck", "CSparse", "memmap-check"]
