@@ -31,6 +31,14 @@ typedef enum cs_status {
     CS_EDOMAIN = 2,   /* an input is outside the function's domain        */
 } cs_status;
 
+/* Propagate a failed step: the only control-flow macro here. */
+#define CS_TRY(expr)                         \
+    do {                                     \
+        cs_status cs_try_status_ = (expr);   \
+        if (cs_try_status_ != CS_OK)         \
+            return cs_try_status_;           \
+    } while (0)
+
 /* Which kernel's formula applies where the series changed one. */
 typedef enum cs_kernel {
     CS_KERNEL_6_18 = 0, /* before "mm: Eliminate fake head pages from vmemmap optimization" */
@@ -311,9 +319,7 @@ static inline cs_status cs_pfn_section_shift(const cs_config *c, uint32_t *out)
 static inline cs_status cs_pages_per_section(const cs_config *c, uint64_t *out)
 {
     uint32_t shift;
-    cs_status st = cs_pfn_section_shift(c, &shift);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pfn_section_shift(c, &shift));
     return cs_bit(c, shift, out);
 }
 
@@ -321,9 +327,7 @@ static inline cs_status cs_pages_per_section(const cs_config *c, uint64_t *out)
 static inline cs_status cs_page_section_mask(const cs_config *c, uint64_t *out)
 {
     uint64_t pps;
-    cs_status st = cs_pages_per_section(c, &pps);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pages_per_section(c, &pps));
     *out = ~(pps - 1) & cs_ulong_max(c);
     return CS_OK;
 }
@@ -332,9 +336,7 @@ static inline cs_status cs_page_section_mask(const cs_config *c, uint64_t *out)
 static inline cs_status cs_section_align_up(const cs_config *c, uint64_t pfn, uint64_t *out)
 {
     uint64_t pps;
-    cs_status st = cs_pages_per_section(c, &pps);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pages_per_section(c, &pps));
     return cs_round_up(c, pfn, pps, out);
 }
 
@@ -342,9 +344,7 @@ static inline cs_status cs_section_align_up(const cs_config *c, uint64_t pfn, ui
 static inline cs_status cs_section_align_down(const cs_config *c, uint64_t pfn, uint64_t *out)
 {
     uint64_t mask;
-    cs_status st = cs_page_section_mask(c, &mask);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_page_section_mask(c, &mask));
     *out = pfn & mask;
     return CS_OK;
 }
@@ -362,9 +362,7 @@ static inline cs_status cs_sections_shift(const cs_config *c, uint32_t *out)
 static inline cs_status cs_nr_mem_sections(const cs_config *c, uint64_t *out)
 {
     uint32_t shift;
-    cs_status st = cs_sections_shift(c, &shift);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_sections_shift(c, &shift));
     return cs_bit(c, shift, out);
 }
 
@@ -377,9 +375,7 @@ static inline cs_status cs_sections_per_root(const cs_config *c, uint64_t *out)
         return CS_OK;
     }
     uint64_t page_size;
-    cs_status st = cs_page_size(c, &page_size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_page_size(c, &page_size));
     if (c->mem_section_size == 0 || c->mem_section_size > page_size)
         return CS_EDOMAIN;
     *out = page_size / c->mem_section_size;
@@ -390,9 +386,7 @@ static inline cs_status cs_sections_per_root(const cs_config *c, uint64_t *out)
 static inline cs_status cs_section_root_mask(const cs_config *c, uint64_t *out)
 {
     uint64_t spr;
-    cs_status st = cs_sections_per_root(c, &spr);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_sections_per_root(c, &spr));
     *out = spr - 1;
     return CS_OK;
 }
@@ -401,9 +395,7 @@ static inline cs_status cs_section_root_mask(const cs_config *c, uint64_t *out)
 static inline cs_status cs_section_nr_to_root(const cs_config *c, uint64_t sec, uint64_t *out)
 {
     uint64_t spr;
-    cs_status st = cs_sections_per_root(c, &spr);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_sections_per_root(c, &spr));
     *out = sec / spr;
     return CS_OK;
 }
@@ -412,12 +404,8 @@ static inline cs_status cs_section_nr_to_root(const cs_config *c, uint64_t sec, 
 static inline cs_status cs_nr_section_roots(const cs_config *c, uint64_t *out)
 {
     uint64_t n, spr;
-    cs_status st = cs_nr_mem_sections(c, &n);
-    if (st != CS_OK)
-        return st;
-    st = cs_sections_per_root(c, &spr);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_nr_mem_sections(c, &n));
+    CS_TRY(cs_sections_per_root(c, &spr));
     *out = n / spr + (n % spr != 0);
     return CS_OK;
 }
@@ -426,9 +414,7 @@ static inline cs_status cs_nr_section_roots(const cs_config *c, uint64_t *out)
 static inline cs_status cs_pfn_to_section_nr(const cs_config *c, uint64_t pfn, uint64_t *out)
 {
     uint32_t shift;
-    cs_status st = cs_pfn_section_shift(c, &shift);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pfn_section_shift(c, &shift));
     if (pfn > cs_ulong_max(c))
         return CS_EDOMAIN;
     *out = shift >= 64 ? 0 : pfn >> shift;
@@ -439,9 +425,7 @@ static inline cs_status cs_pfn_to_section_nr(const cs_config *c, uint64_t pfn, u
 static inline cs_status cs_section_nr_to_pfn(const cs_config *c, uint64_t sec, uint64_t *out)
 {
     uint32_t shift;
-    cs_status st = cs_pfn_section_shift(c, &shift);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pfn_section_shift(c, &shift));
     return cs_shl(c, sec, shift, out);
 }
 
@@ -461,9 +445,7 @@ static inline cs_status cs_pfn_subsection_shift(const cs_config *c, uint32_t *ou
 static inline cs_status cs_pages_per_subsection(const cs_config *c, uint64_t *out)
 {
     uint32_t shift;
-    cs_status st = cs_pfn_subsection_shift(c, &shift);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pfn_subsection_shift(c, &shift));
     return cs_bit(c, shift, out);
 }
 
@@ -471,9 +453,7 @@ static inline cs_status cs_pages_per_subsection(const cs_config *c, uint64_t *ou
 static inline cs_status cs_page_subsection_mask(const cs_config *c, uint64_t *out)
 {
     uint64_t pps;
-    cs_status st = cs_pages_per_subsection(c, &pps);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pages_per_subsection(c, &pps));
     *out = ~(pps - 1) & cs_ulong_max(c);
     return CS_OK;
 }
@@ -491,12 +471,8 @@ static inline cs_status cs_subsections_per_section(const cs_config *c, uint64_t 
 static inline cs_status cs_subsection_map_index(const cs_config *c, uint64_t pfn, uint64_t *out)
 {
     uint64_t mask, pps;
-    cs_status st = cs_page_section_mask(c, &mask);
-    if (st != CS_OK)
-        return st;
-    st = cs_pages_per_subsection(c, &pps);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_page_section_mask(c, &mask));
+    CS_TRY(cs_pages_per_subsection(c, &pps));
     if (c->section_size_bits < CS_SUBSECTION_SHIFT)
         return CS_EDOMAIN;
     *out = (pfn & ~mask) / pps;
@@ -557,16 +533,12 @@ static inline uint32_t cs_section_nid_shift(const cs_config *c)
 static inline cs_status cs_section_map_align_bits(const cs_config *c, cs_encode_bound form, uint32_t *out)
 {
     uint32_t pss, ffs;
-    cs_status st = cs_pfn_section_shift(c, &pss);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pfn_section_shift(c, &pss));
     if (form == CS_BOUND_2018) {
         *out = pss;
         return CS_OK;
     }
-    st = cs___ffs(c->struct_page_size, &ffs);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs___ffs(c->struct_page_size, &ffs));
     uint32_t bits = pss + ffs;
     *out = bits < c->page_shift ? bits : c->page_shift;
     return CS_OK;
@@ -577,9 +549,7 @@ static inline cs_status cs_section_map_align_bits(const cs_config *c, cs_encode_
 static inline cs_status cs_section_map_build_ok(const cs_config *c, cs_encode_bound form, bool *out)
 {
     uint32_t bound;
-    cs_status st = cs_section_map_align_bits(c, form, &bound);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_section_map_align_bits(c, form, &bound));
     *out = cs_section_map_last_bit(c) <= bound;
     return CS_OK;
 }
@@ -592,12 +562,8 @@ static inline cs_status cs_sparse_encode_mem_map(const cs_config *c, uint64_t me
                                                  uint64_t *out)
 {
     uint64_t pfn, bytes;
-    cs_status st = cs_section_nr_to_pfn(c, pnum, &pfn);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, pfn, c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_section_nr_to_pfn(c, pnum, &pfn));
+    CS_TRY(cs_mul(c, pfn, c->struct_page_size, &bytes));
     return cs_sub(mem_map, bytes, out);
 }
 
@@ -607,12 +573,8 @@ static inline cs_status cs_sparse_decode_mem_map(const cs_config *c, uint64_t co
                                                  uint64_t *out)
 {
     uint64_t pfn, bytes;
-    cs_status st = cs_section_nr_to_pfn(c, pnum, &pfn);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, pfn, c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_section_nr_to_pfn(c, pnum, &pfn));
+    CS_TRY(cs_mul(c, pfn, c->struct_page_size, &bytes));
     return cs_add(c, coded_mem_map & cs_section_map_mask(c), bytes, out);
 }
 
@@ -661,9 +623,7 @@ static inline cs_status cs_max_folio_order(const cs_config *c, uint32_t *out)
 static inline cs_status cs_max_folio_nr_pages(const cs_config *c, uint64_t *out)
 {
     uint32_t order;
-    cs_status st = cs_max_folio_order(c, &order);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_order(c, &order));
     return cs_bit(c, order, out);
 }
 
@@ -672,12 +632,8 @@ static inline cs_status cs_max_folio_size(const cs_config *c, uint64_t *out)
 {
     uint32_t order;
     uint64_t page_size;
-    cs_status st = cs_max_folio_order(c, &order);
-    if (st != CS_OK)
-        return st;
-    st = cs_page_size(c, &page_size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_order(c, &order));
+    CS_TRY(cs_page_size(c, &page_size));
     return cs_shl(c, page_size, order, out);
 }
 
@@ -691,9 +647,7 @@ static inline cs_status cs_max_folio_vmemmap_align(const cs_config *c, uint64_t 
         return CS_OK;
     }
     uint64_t nr;
-    cs_status st = cs_max_folio_nr_pages(c, &nr);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_nr_pages(c, &nr));
     return cs_mul(c, nr, c->struct_page_size, out);
 }
 
@@ -704,9 +658,7 @@ static inline cs_status cs_max_folio_size_per_struct_page(const cs_config *c, ui
     uint64_t size;
     if (c->struct_page_size == 0)
         return CS_EDOMAIN;
-    cs_status st = cs_max_folio_size(c, &size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_size(c, &size));
     *out = size / c->struct_page_size;
     return CS_OK;
 }
@@ -728,9 +680,7 @@ static inline cs_status cs_compound_info_mask(const cs_config *c, uint32_t order
     uint64_t mask;
     if (low >= c->bits_per_long)
         return CS_EDOMAIN;
-    cs_status st = cs_genmask(c, c->bits_per_long - 1, (uint32_t)low, &mask);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_genmask(c, c->bits_per_long - 1, (uint32_t)low, &mask));
     *out = mask | 1;
     return CS_OK;
 }
@@ -760,9 +710,7 @@ static inline uint64_t cs_compound_head(const cs_config *c, cs_mask_form form, u
 static inline cs_status cs_pfn_to_page(const cs_config *c, uint64_t vmemmap, uint64_t pfn, uint64_t *out)
 {
     uint64_t bytes;
-    cs_status st = cs_mul(c, pfn, c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_mul(c, pfn, c->struct_page_size, &bytes));
     return cs_add(c, vmemmap, bytes, out);
 }
 
@@ -784,9 +732,7 @@ static inline cs_status cs_page_to_pfn(const cs_config *c, uint64_t vmemmap, uin
 static inline cs_status cs_memmap_bytes_per_section(const cs_config *c, uint64_t *out)
 {
     uint64_t pps;
-    cs_status st = cs_pages_per_section(c, &pps);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pages_per_section(c, &pps));
     return cs_mul(c, pps, c->struct_page_size, out);
 }
 
@@ -795,9 +741,7 @@ static inline cs_status cs_memmap_bytes_per_section(const cs_config *c, uint64_t
 static inline cs_status cs_memmap_bytes_per_subsection(const cs_config *c, uint64_t *out)
 {
     uint64_t pps;
-    cs_status st = cs_pages_per_subsection(c, &pps);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_pages_per_subsection(c, &pps));
     return cs_mul(c, pps, c->struct_page_size, out);
 }
 
@@ -806,12 +750,8 @@ static inline cs_status cs_memmap_bytes_per_subsection(const cs_config *c, uint6
 static inline cs_status cs_section_map_size(const cs_config *c, uint64_t *out)
 {
     uint64_t bytes, unit;
-    cs_status st = cs_memmap_bytes_per_section(c, &bytes);
-    if (st != CS_OK)
-        return st;
-    st = cs_bit(c, c->sparsemem_vmemmap ? c->pmd_shift : c->page_shift, &unit);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_memmap_bytes_per_section(c, &bytes));
+    CS_TRY(cs_bit(c, c->sparsemem_vmemmap ? c->pmd_shift : c->page_shift, &unit));
     return cs_round_up(c, bytes, unit, out);
 }
 
@@ -825,15 +765,9 @@ static inline cs_status cs_hugetlb_vmemmap_optimizable_size(const cs_config *c, 
         *out = 0;
         return CS_OK;
     }
-    cs_status st = cs_bit(c, order, &pages);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, pages, c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
-    st = cs_page_size(c, &page_size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, order, &pages));
+    CS_TRY(cs_mul(c, pages, c->struct_page_size, &bytes));
+    CS_TRY(cs_page_size(c, &page_size));
     *out = bytes > page_size ? bytes - page_size : 0;
     return CS_OK;
 }
@@ -842,12 +776,8 @@ static inline cs_status cs_hugetlb_vmemmap_optimizable_size(const cs_config *c, 
 static inline cs_status cs_vmemmap_tail_min_order(const cs_config *c, uint32_t *out)
 {
     uint64_t page_size, twice;
-    cs_status st = cs_page_size(c, &page_size);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, page_size, 2, &twice);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_page_size(c, &page_size));
+    CS_TRY(cs_mul(c, page_size, 2, &twice));
     if (c->struct_page_size == 0 || c->struct_page_size > twice)
         return CS_EDOMAIN;
     return cs_ilog2(twice / c->struct_page_size, out);
@@ -858,12 +788,8 @@ static inline cs_status cs_vmemmap_tail_min_order(const cs_config *c, uint32_t *
 static inline cs_status cs_nr_vmemmap_tails(const cs_config *c, uint32_t *out)
 {
     uint32_t order, min_order;
-    cs_status st = cs_max_folio_order(c, &order);
-    if (st != CS_OK)
-        return st;
-    st = cs_vmemmap_tail_min_order(c, &min_order);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_order(c, &order));
+    CS_TRY(cs_vmemmap_tail_min_order(c, &min_order));
     int64_t n = (int64_t)order - (int64_t)min_order + 1;
     *out = n > 0 ? (uint32_t)n : 0u;
     return CS_OK;
@@ -894,9 +820,7 @@ static inline cs_status cs_arm64_vmemmap_start(const cs_config *c, uint32_t va_b
     uint64_t page_end = (uint64_t)0 - (UINT64_C(1) << (va_bits_min - 1));
     uint64_t range = page_end - page_offset;
     uint64_t size;
-    cs_status st = cs_mul(c, cs_shr(range, c->page_shift), c->struct_page_size, &size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_mul(c, cs_shr(range, c->page_shift), c->struct_page_size, &size));
     uint64_t vmemmap_end = (uint64_t)0 - (UINT64_C(1) << 30);
     return cs_sub(vmemmap_end, size, out);
 }
@@ -916,12 +840,8 @@ static inline cs_status cs_arm64_vmemmap(const cs_config *c, uint64_t vmemmap_st
                                          uint64_t memstart_align, uint64_t *out)
 {
     uint64_t memstart, bytes;
-    cs_status st = cs_round_down(dram_start, memstart_align, &memstart);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, cs_shr(memstart, c->page_shift), c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_round_down(dram_start, memstart_align, &memstart));
+    CS_TRY(cs_mul(c, cs_shr(memstart, c->page_shift), c->struct_page_size, &bytes));
     return cs_sub(vmemmap_start, bytes, out);
 }
 
@@ -936,12 +856,8 @@ static inline cs_status cs_riscv_vmemmap_start(const cs_config *c, uint32_t va_b
         return CS_EDOMAIN;
     uint32_t shift = va_bits - c->page_shift - 1 + cs_order_base_2(c->struct_page_size);
     uint64_t vmemmap_size, vmalloc_start;
-    cs_status st = cs_bit(c, shift, &vmemmap_size);
-    if (st != CS_OK)
-        return st;
-    st = cs_sub(page_offset, UINT64_C(1) << (va_bits - 3), &vmalloc_start);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, shift, &vmemmap_size));
+    CS_TRY(cs_sub(page_offset, UINT64_C(1) << (va_bits - 3), &vmalloc_start));
     return cs_sub(vmalloc_start, vmemmap_size, out);
 }
 
@@ -952,23 +868,17 @@ static inline cs_status cs_riscv_vmemmap_start(const cs_config *c, uint32_t va_b
 static inline cs_status cs_riscv_vmemmap_addr_align(const cs_config *c, cs_kernel kernel, uint64_t *out)
 {
     uint64_t section, mfva, want;
-    cs_status st = cs_bit(c, c->section_size_bits, &section);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, c->section_size_bits, &section));
     if (kernel == CS_KERNEL_6_18) {
         *out = section;
         return CS_OK;
     }
-    st = cs_max_folio_vmemmap_align(c, &mfva);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_vmemmap_align(c, &mfva));
     want = mfva;
     if (kernel == CS_KERNEL_NEXT) {
         if (c->struct_page_size == 0)
             return CS_EDOMAIN;
-        st = cs_shl(c, mfva / c->struct_page_size, c->page_shift, &want);
-        if (st != CS_OK)
-            return st;
+        CS_TRY(cs_shl(c, mfva / c->struct_page_size, c->page_shift, &want));
     }
     *out = want > section ? want : section;
     return CS_OK;
@@ -981,16 +891,10 @@ static inline cs_status cs_riscv_vmemmap(const cs_config *c, uint64_t vmemmap_st
                                          uint64_t vmemmap_addr_align, uint64_t *out)
 {
     uint64_t pmd, base, rounded, bytes;
-    cs_status st = cs_bit(c, c->pmd_shift, &pmd);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, c->pmd_shift, &pmd));
     base = dram_start & ~(pmd - 1);
-    st = cs_round_down(base, vmemmap_addr_align, &rounded);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, cs_shr(rounded, c->page_shift), c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_round_down(base, vmemmap_addr_align, &rounded));
+    CS_TRY(cs_mul(c, cs_shr(rounded, c->page_shift), c->struct_page_size, &bytes));
     return cs_sub(vmemmap_start, bytes, out);
 }
 
@@ -1010,25 +914,15 @@ static inline cs_status cs_loongarch_vmalloc_end(const cs_config *c, uint32_t le
     uint64_t span = span_bits >= cpu_vabits ? (UINT64_C(1) << cpu_vabits) : (UINT64_C(1) << span_bits);
     uint64_t vm_map_base = (uint64_t)0 - (UINT64_C(1) << cpu_vabits);
     uint64_t entries, vmemmap_size, pmd_size, end;
-    cs_status st = cs_bit(c, cpu_pabits + 1 - c->page_shift, &entries);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, entries, c->struct_page_size, &vmemmap_size);
-    if (st != CS_OK)
-        return st;
-    st = cs_bit(c, c->pmd_shift, &pmd_size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, cpu_pabits + 1 - c->page_shift, &entries));
+    CS_TRY(cs_mul(c, entries, c->struct_page_size, &vmemmap_size));
+    CS_TRY(cs_bit(c, c->pmd_shift, &pmd_size));
     end = vm_map_base + span; /* span <= 1 << cpu_vabits, so this is at most 2^64 - ... or 0 (wraps to 0 at top) */
     if (span == (UINT64_C(1) << cpu_vabits))
         end = 0; /* the top of the address space: the kernel's unsigned sum wraps to 0 here by design */
     uint64_t sub = 0;
-    st = cs_add(c, pmd_size, vmemmap_size, &sub);
-    if (st != CS_OK)
-        return st;
-    st = cs_add(c, sub, kfence_area_size, &sub);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_add(c, pmd_size, vmemmap_size, &sub));
+    CS_TRY(cs_add(c, sub, kfence_area_size, &sub));
     uint64_t room = end == 0 ? (UINT64_C(1) << cpu_vabits) : span; /* bytes between vm_map_base and end */
     if (sub > room)
         return CS_EOVERFLOW; /* the vmemmap and guard would not fit the mapped range */
@@ -1043,19 +937,13 @@ static inline cs_status cs_loongarch_vmemmap(const cs_config *c, cs_kernel kerne
                                              uint64_t *out)
 {
     uint64_t pmd_size, mfva, sum;
-    cs_status st = cs_bit(c, c->pmd_shift, &pmd_size);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, c->pmd_shift, &pmd_size));
     if (kernel == CS_KERNEL_6_18) {
-        st = cs_add(c, vmalloc_end, pmd_size, &sum);
-        if (st != CS_OK)
-            return st;
+        CS_TRY(cs_add(c, vmalloc_end, pmd_size, &sum));
         *out = sum & ~(pmd_size - 1);
         return CS_OK;
     }
-    st = cs_max_folio_vmemmap_align(c, &mfva);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_vmemmap_align(c, &mfva));
     return cs_round_up(c, vmalloc_end, mfva > pmd_size ? mfva : pmd_size, out);
 }
 
@@ -1066,15 +954,9 @@ static inline cs_status cs_s390_vmemmap_start(const cs_config *c, uint64_t abs_l
                                               uint64_t rte_size, uint64_t *out)
 {
     uint64_t pages, bytes, start;
-    cs_status st = cs_section_align_up(c, cs_shr(ident_map_size, c->page_shift), &pages);
-    if (st != CS_OK)
-        return st;
-    st = cs_mul(c, pages, c->struct_page_size, &bytes);
-    if (st != CS_OK)
-        return st;
-    st = cs_sub(abs_lowcore, bytes, &start);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_section_align_up(c, cs_shr(ident_map_size, c->page_shift), &pages));
+    CS_TRY(cs_mul(c, pages, c->struct_page_size, &bytes));
+    CS_TRY(cs_sub(abs_lowcore, bytes, &start));
     return cs_round_down(start, rte_size, out);
 }
 
@@ -1162,21 +1044,13 @@ typedef struct cs_verdict {
 /* The checks sparse_init() and sparse_encode_mem_map() make (mm/sparse.c), for a vmemmap base. */
 static inline cs_status cs_sparse_init_checks(const cs_config *c, uint64_t vmemmap, cs_verdict *v)
 {
-    cs_status st;
-    if ((st = cs_max_folio_order(c, &v->max_folio_order)) != CS_OK)
-        return st;
-    if ((st = cs_max_folio_nr_pages(c, &v->max_folio_nr_pages)) != CS_OK)
-        return st;
-    if ((st = cs_max_folio_size(c, &v->max_folio_size)) != CS_OK)
-        return st;
-    if ((st = cs_max_folio_vmemmap_align(c, &v->max_folio_vmemmap_align)) != CS_OK)
-        return st;
-    if ((st = cs_max_folio_size_per_struct_page(c, &v->v2_demand)) != CS_OK)
-        return st;
-    if ((st = cs_section_map_align_bits(c, CS_BOUND_2018, &v->bound_2018)) != CS_OK)
-        return st;
-    if ((st = cs_section_map_align_bits(c, CS_BOUND_2026, &v->bound_2026)) != CS_OK)
-        return st;
+    CS_TRY(cs_max_folio_order(c, &v->max_folio_order));
+    CS_TRY(cs_max_folio_nr_pages(c, &v->max_folio_nr_pages));
+    CS_TRY(cs_max_folio_size(c, &v->max_folio_size));
+    CS_TRY(cs_max_folio_vmemmap_align(c, &v->max_folio_vmemmap_align));
+    CS_TRY(cs_max_folio_size_per_struct_page(c, &v->v2_demand));
+    CS_TRY(cs_section_map_align_bits(c, CS_BOUND_2018, &v->bound_2018));
+    CS_TRY(cs_section_map_align_bits(c, CS_BOUND_2026, &v->bound_2026));
     if (vmemmap > cs_ulong_max(c))
         return CS_EDOMAIN;
     v->vmemmap = vmemmap;
@@ -1207,21 +1081,15 @@ static inline cs_status cs_bruteforce_decode(const cs_config *c, cs_mask_form fo
                                              uint64_t *bad_tails, uint64_t *first_bad_pfn)
 {
     uint64_t nr, head, info, last;
-    cs_status st;
     if (stride == 0)
         return CS_EDOMAIN;
-    if ((st = cs_bit(c, order, &nr)) != CS_OK)
-        return st;
+    CS_TRY(cs_bit(c, order, &nr));
     if (head_pfn & (nr - 1))
         return CS_EDOMAIN; /* folios are naturally aligned in PFN space */
-    if ((st = cs_pfn_to_page(c, vmemmap, head_pfn, &head)) != CS_OK)
-        return st;
-    if ((st = cs_add(c, head_pfn, nr - 1, &last)) != CS_OK)
-        return st;
-    if ((st = cs_pfn_to_page(c, vmemmap, last, &info)) != CS_OK)
-        return st;
-    if ((st = cs_set_compound_head(c, form, head, order, &info)) != CS_OK)
-        return st;
+    CS_TRY(cs_pfn_to_page(c, vmemmap, head_pfn, &head));
+    CS_TRY(cs_add(c, head_pfn, nr - 1, &last));
+    CS_TRY(cs_pfn_to_page(c, vmemmap, last, &info));
+    CS_TRY(cs_set_compound_head(c, form, head, order, &info));
     uint64_t bad = 0;
     for (uint64_t i = 1; i < nr; i = (i > nr - 1 - stride) ? (i == nr - 1 ? nr : nr - 1) : i + stride) {
         uint64_t page = head + i * c->struct_page_size; /* cannot overflow: last tail checked above */
