@@ -1,3 +1,5 @@
+import Foundation
+
 /// A host's NUMA node and memory layout as read from its sources, independent of any configuration:
 /// physical ranges are kept in bytes so a what-if page size (`--page-size 64K`) re-derives PFNs.
 public struct NodeLayout: Sendable {
@@ -127,4 +129,18 @@ public struct SourceStatus: Sendable {
     /// `ok`, `missing`, `unreadable`, `too-large`, `escapes-root`, `malformed`, `hidden`, `skipped`.
     public var status: String
     public var detail: String?
+}
+
+extension Units {
+    /// `human` when a binary unit divides the value exactly, else one decimal in the largest unit
+    /// below it (`24.0 GiB`, `1023.6 MiB`): layout sizes are rarely whole.
+    public static func approx(_ value: UInt64) -> String {
+        let exact = human(value)
+        if !exact.hasSuffix(" B") && !exact.hasSuffix(" KiB") || value < 1 << 20 { return exact }
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var v = Double(value) / 1024
+        var i = 0
+        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+        return String(format: "%.1f %@", v, units[i])
+    }
 }

@@ -337,10 +337,10 @@ public enum LayoutChecker {
             let blockBytes = L.blockSize.map { UInt64(onlineBlocks.count) * $0 }
             let present = n.presentPages * page, managed = n.managedPages * page
             if let lib = n.libnumaSize, let mt = n.memTotal, differ(UInt64(lib), mt) {
-                add(n.id, ["libnuma", "node tree"], "node \(n.id): libnuma numa_node_size64() = \(Units.human(UInt64(lib))) but \(meminfo) = \(Units.human(mt)); both should be the node's managed pages")
+                add(n.id, ["libnuma", "node tree"], "node \(n.id): libnuma numa_node_size64() = \(Units.approx(UInt64(lib))) but \(meminfo) = \(Units.approx(mt)); both should be the node's managed pages")
             }
             if let mt = n.memTotal, !n.zones.isEmpty, differ(mt, managed) {
-                add(n.id, ["node tree", "zoneinfo"], "node \(n.id): \(meminfo) = \(Units.human(mt)) but /proc/zoneinfo managed = \(n.managedPages) pages = \(Units.human(managed)); both count managed pages")
+                add(n.id, ["node tree", "zoneinfo"], "node \(n.id): \(meminfo) = \(Units.approx(mt)) but /proc/zoneinfo managed = \(n.managedPages) pages = \(Units.approx(managed)); both count managed pages")
             }
             // managed far below what is online: deferred struct page init, balloon or huge reservations.
             let sizeName = n.libnumaSize != nil ? "libnuma numa_node_size64()" : meminfo
@@ -348,13 +348,13 @@ public enum LayoutChecker {
             let onlineRef = (present > 0 ? present : nil) ?? blockBytes
             if let size, let ref = onlineRef, ref > 0, size < ref / 2 {
                 var refs: [String] = []
-                if present > 0 { refs.append("/proc/zoneinfo present \(n.presentPages) pages = \(Units.human(present))") }
-                if let bb = blockBytes, bb > 0 { refs.append("the memory-block tree has \(onlineBlocks.count) online blocks = \(Units.human(bb))") }
+                if present > 0 { refs.append("/proc/zoneinfo present \(n.presentPages) pages = \(Units.approx(present))") }
+                if let bb = blockBytes, bb > 0 { refs.append("the memory-block tree has \(onlineBlocks.count) online blocks = \(Units.approx(bb))") }
                 add(n.id, [n.libnumaSize != nil ? "libnuma" : "node tree", present > 0 ? "zoneinfo" : "memory-block tree"] + (present > 0 && blockBytes != nil ? ["memory-block tree"] : []),
-                    "node \(n.id): \(sizeName) = \(Units.human(size)) (\(size * 100 / ref)% of it), but \(refs.joined(separator: " and ")); libnuma and MemTotal count managed pages, which lag present pages while deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT) is still running, or under ballooning or large boot reservations — do not size the node from libnuma")
+                    "node \(n.id): \(sizeName) = \(Units.approx(size)), \(size * 100 / ref)% of what is online: \(refs.joined(separator: "; ")); libnuma and MemTotal count managed pages, which lag present pages while deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT) is still running, or under ballooning or large boot reservations — do not size the node from libnuma")
             }
             if let bb = blockBytes, present > bb {
-                add(n.id, ["zoneinfo", "memory-block tree"], "node \(n.id): /proc/zoneinfo present = \(Units.human(present)) exceeds its \(onlineBlocks.count) online memory blocks (\(Units.human(bb)))")
+                add(n.id, ["zoneinfo", "memory-block tree"], "node \(n.id): /proc/zoneinfo present = \(Units.approx(present)) exceeds its \(onlineBlocks.count) online memory blocks (\(Units.approx(bb)))")
             }
             if let bs = L.blockSize, !n.populatedZones.isEmpty {
                 let spans = n.populatedZones.compactMap { z in z.startPFN.map { PhysRange($0 * page, ($0 + z.spanned) * page) } }
@@ -376,7 +376,7 @@ public enum LayoutChecker {
                 let listed = hm.contains(n.id)
                 let has = present > 0 || !onlineBlocks.isEmpty
                 if listed != has && (n.hasDirectory) {
-                    add(n.id, ["node tree", present > 0 ? "zoneinfo" : "memory-block tree"], "node \(n.id): \(sysNode)/has_memory \(listed ? "lists" : "omits") it, but it has \(has ? "" : "no ")present memory (\(Units.human(present)) in /proc/zoneinfo, \(onlineBlocks.count) online blocks)")
+                    add(n.id, ["node tree", present > 0 ? "zoneinfo" : "memory-block tree"], "node \(n.id): \(sysNode)/has_memory \(listed ? "lists" : "omits") it, but it has \(has ? "" : "no ")present memory (\(Units.approx(present)) in /proc/zoneinfo, \(onlineBlocks.count) online blocks)")
                 }
             }
             if let lc = n.libnumaCPUs, let c = n.cpus, lc != c {

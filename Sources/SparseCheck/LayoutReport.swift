@@ -114,7 +114,7 @@ extension Report {
         let c = h.result.config
         var lines: [String] = []
         lines.append("host \(L.origin): kernel \(L.kernelRelease ?? "unknown"), \(L.machine ?? "unknown machine"), \(L.nodes.count) node\(L.nodes.count == 1 ? "" : "s"), \(L.blocks.count) memory blocks of \(L.blockSize.map(Units.human) ?? "unknown size")")
-        lines.append("  struct page \(c.structPageSize) B (\(L.structPageSize != nil ? L.structPageSizeSource : "preset, assumed")); page size \(Units.human(c.pageSize)) (\(L.hostPageSizeSource ?? "preset")); section \(Units.human(UInt64(1) << UInt64(c.sectionSizeBits))); vmemmap backing unit \(Units.human(h.backingUnit)); kernel config: \(L.kernelConfigPath ?? "none found")")
+        lines.append("  struct page \(c.structPageSize) B (\(L.structPageSize != nil ? L.structPageSizeSource : "preset, assumed")); page size \(Units.human(c.pageSize)) (\(L.hostPageSize == c.pageSize ? L.hostPageSizeSource ?? "" : "what-if; the host's is \(L.hostPageSize.map(Units.human) ?? "unknown")")); section \(Units.human(UInt64(1) << UInt64(c.sectionSizeBits))); vmemmap backing unit \(Units.human(h.backingUnit)); kernel config: \(L.kernelConfigPath ?? "none found")")
         for note in h.notes { lines.append("  note: \(note)") }
         var byBlock: [Int: MemoryBlock] = [:]
         for b in L.blocks { byBlock[b.id] = b }
@@ -129,17 +129,17 @@ extension Report {
                 continue
             }
             let present = n.presentPages * (L.hostPageSize ?? c.pageSize)
-            var size = "  present \(Units.human(present))"
-            if let mt = n.memTotal { size += ", MemTotal \(Units.human(mt))" }
-            if let lib = n.libnumaSize { size += ", libnuma \(Units.human(UInt64(max(lib, 0))))" }
+            var size = "  present \(Units.approx(present))"
+            if let mt = n.memTotal { size += ", MemTotal \(Units.approx(mt))" }
+            if let lib = n.libnumaSize { size += ", libnuma \(Units.approx(UInt64(max(lib, 0))))" }
             lines.append(size)
             for z in n.populatedZones {
                 lines.append("  zone \(z.name.padding(toLength: 7, withPad: " ", startingAt: 0)) start_pfn \(z.startPFN.map(hex) ?? "?") spanned \(z.spanned) present \(z.present) managed \(z.managed)")
             }
             for r in n.ranges {
-                lines.append("  range \(hex(r.range.start))-\(hex(r.range.end - 1)) (\(Units.human(r.range.size)))\(r.online ? "" : " offline")")
+                lines.append("  range \(hex(r.range.start))-\(hex(r.range.end - 1)) (\(Units.approx(r.range.size)))\(r.online ? "" : " offline")")
             }
-            for hole in d.holes { lines.append("  hole  \(hex(hole.start))-\(hex(hole.end - 1)) (\(Units.human(hole.size)))") }
+            for hole in d.holes { lines.append("  hole  \(hex(hole.start))-\(hex(hole.end - 1)) (\(Units.approx(hole.size)))") }
             if let fs = d.firstSection, let ls = d.lastSection {
                 lines.append("  pfn \(d.startPFN.map(hex) ?? "?")-\(d.endPFN.map { hex($0 - 1) } ?? "?"), sections \(fs)-\(ls) (\(d.sections) touched, \(d.sectionsOwned) owned)")
             }
@@ -148,7 +148,7 @@ extension Report {
             let shared = n.blockIDs.filter { (byBlock[$0]?.nodes.count ?? 0) > 1 }
             lines.append("  memory blocks \(n.blockIDs.isEmpty ? "none" : formatIDList(n.blockIDs)): \(states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))\(shared.isEmpty ? "" : "; shared with another node: \(formatIDList(shared))")")
             if let s = d.memmapStart, let e = d.memmapEnd {
-                lines.append("  memmap \(hex(s))-\(hex(e)) (\(Units.human(e - s)) of vmemmap), \(Units.human(d.memmapBytes)) allocated on this node")
+                lines.append("  memmap \(hex(s))-\(hex(e)) (\(Units.approx(e - s)) of vmemmap), \(Units.human(d.memmapBytes)) allocated on this node")
             }
         }
         lines.append("checks (\(configLine(c, base: h.result.base, derived: h.result.derived))):")
