@@ -197,12 +197,13 @@ public enum HostReader {
         do {
             let ids = try files.list(memoryDir).compactMap { $0.hasPrefix("memory") ? Int($0.dropFirst(6)) : nil }.sorted()
             blocksOK = true
+            let memReal = try files.resolvedDir(memoryDir)
             var badState: [Int] = []
             for id in ids {
                 let base = "\(memoryDir)/memory\(id)"
                 var state = BlockState.unknown
                 do {
-                    state = BlockState(rawValue: try files.text("\(base)/state")) ?? .unknown
+                    state = BlockState(rawValue: try files.textBelow(memReal, memoryDir, "memory\(id)", "state")) ?? .unknown
                     if state == .unknown { badState.append(id) }
                 } catch {
                     badState.append(id)
