@@ -30,8 +30,9 @@ struct Host: ParsableCommand {
 
     func run() throws {
         let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
-        let layout = try HostReader.read(files, numa: files.isLive ? LibNuma() : nil)
-        let (config, _) = try layout.config(preset: options.preset, overrides: Overrides.parse(options.text), files: files)
+        var layout = try HostReader.read(files, numa: files.isLive ? LibNuma() : nil)
+        let (config, usedConfig) = try layout.config(preset: options.preset, overrides: Overrides.parse(options.text), files: files)
+        layout.kernelConfigUsed = usedConfig
         let h = try LayoutChecker.check(layout, config: config)
         switch format {
         case .json: print(Report.document(h).serialized(indent: 2))
