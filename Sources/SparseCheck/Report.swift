@@ -88,18 +88,22 @@ public enum Report {
         }
         for a in r.config.assumed { lines.append("  assumed: \(a)") }
         for n in r.config.notes { lines.append("  note: \(n)") }
-        for f in r.findings {
-            let tag: String
-            switch f.status {
-            case .pass: tag = "PASS"
-            case .skip: tag = "SKIP"
-            case .fail: tag = f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")
-            }
-            lines.append("  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.padding(toLength: 23, withPad: " ", startingAt: 0)) \(f.message)")
-            if let fix = f.fix { lines.append("        fix: \(fix)") }
-        }
+        for f in r.findings { lines += findingLines(f) }
         lines.append("result: \(r.status(failOn: failOn) == .fail ? "FAIL" : "pass")")
         return lines.joined(separator: "\n")
+    }
+
+    /// One finding as text: a tagged line, then its fix.
+    static func findingLines(_ f: Finding) -> [String] {
+        let tag: String
+        switch f.status {
+        case .pass: tag = "PASS"
+        case .skip: tag = "SKIP"
+        case .fail: tag = f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")
+        }
+        var lines = ["  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.padding(toLength: 23, withPad: " ", startingAt: 0)) \(f.message)"]
+        if let fix = f.fix { lines.append("        fix: \(fix)") }
+        return lines
     }
 }
 

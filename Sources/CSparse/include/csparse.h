@@ -755,6 +755,56 @@ static inline cs_status cs_section_map_size(const cs_config *c, uint64_t *out)
     return cs_round_up(c, bytes, unit, out);
 }
 
+/* PHYS_PFN(x) — include/linux/pfn.h: ((unsigned long)((x) >> PAGE_SHIFT)); PFN_DOWN is the same. */
+static inline cs_status cs_phys_pfn(const cs_config *c, uint64_t phys, uint64_t *out)
+{
+    if (c->page_shift >= 64)
+        return CS_EDOMAIN;
+    *out = phys >> c->page_shift;
+    return CS_OK;
+}
+
+/* PFN_UP(x) — include/linux/pfn.h: (((x) + PAGE_SIZE-1) >> PAGE_SHIFT), without the wrap at the top. */
+static inline cs_status cs_pfn_up(const cs_config *c, uint64_t phys, uint64_t *out)
+{
+    uint64_t page_size, rounded;
+    cs_status st = cs_page_size(c, &page_size);
+    if (st != CS_OK)
+        return st;
+    st = cs_round_up(c, phys, page_size, &rounded);
+    if (st != CS_OK)
+        return st;
+    *out = rounded >> c->page_shift;
+    return CS_OK;
+}
+
+/* PFN_PHYS(x) — include/linux/pfn.h: ((phys_addr_t)(x) << PAGE_SHIFT). */
+static inline cs_status cs_pfn_phys(const cs_config *c, uint64_t pfn, uint64_t *out)
+{
+    return cs_shl(c, pfn, c->page_shift, out);
+}
+
+/* The size of one mapping that backs the vmemmap — the arch's vmemmap_populate() (e.g.
+ * arch/x86/mm/init_64.c, arch/arm64/mm/mmu.c): vmemmap_populate_hugepages() installs PMD_SIZE blocks
+ * when the architecture maps the vmemmap with PMDs and a section's memmap is whole PMDs
+ * (section_map_size() == sizeof(struct page) * PAGES_PER_SECTION); otherwise
+ * vmemmap_populate_basepages() maps PAGE_SIZE pages. Struct pages in one unit share its backing memory. */
+static inline cs_status cs_vmemmap_backing_unit(const cs_config *c, bool arch_maps_pmd, uint64_t *out)
+{
+    uint64_t bytes, map_size;
+    cs_status st = cs_memmap_bytes_per_section(c, &bytes);
+    if (st != CS_OK)
+        return st;
+    if (c->sparsemem_vmemmap && arch_maps_pmd) {
+        st = cs_section_map_size(c, &map_size);
+        if (st != CS_OK)
+            return st;
+        if (map_size == bytes)
+            return cs_bit(c, c->pmd_shift, out);
+    }
+    return cs_page_size(c, out);
+}
+
 /* HUGETLB_VMEMMAP_RESERVE_SIZE — mm/hugetlb_vmemmap.h: PAGE_SIZE. hugetlb_vmemmap_optimizable_size() —
  * mm/hugetlb_vmemmap.h: size = pages_per_huge_page * sizeof(struct page) - HUGETLB_VMEMMAP_RESERVE_SIZE;
  * 0 unless is_power_of_2(sizeof(struct page)); max(size, 0). */

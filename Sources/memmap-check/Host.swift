@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import SparseCheck
+
+struct Host: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check this host's NUMA node and memory layout (or a captured tree) against the memmap rules.",
+        discussion: """
+            Reads libnuma (live host only), /sys/devices/system/node, /sys/devices/system/memory, \
+            /proc/zoneinfo, /proc/iomem and sizeof(struct page) from BTF; reports each node's ranges, \
+            sections, memory blocks and memmap, and the layout rules. Exit 0 unless an error-severity \
+            rule fails (1); 2 for bad input; 3 when no layout source can be read.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...) instead of the live system; libnuma is not consulted.", valueName: "dir"))
+    var root: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        _ = try Overrides.parse(options.text)
+        if let preset = options.preset, Preset.named(preset) == nil {
+            throw InputError("--preset \(preset)", expected: "a preset name (memmap-check presets lists them)")
+        }
+        if let root { _ = try HostFiles(root: root) }
+    }
+
+    func run() throws {
+        let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
+        var layout = try HostReader.read(files, numa: files.isLive ? LibNuma() : nil)
+        let (config, usedConfig) = try layout.config(preset: options.preset, overrides: Overrides.parse(options.text), files: files)
+        layout.kernelConfigUsed = usedConfig
+        let h = try LayoutChecker.check(layout, config: config)
+        switch format {
+        case .json: print(Report.document(h).serialized(indent: 2))
+        case .text: print(Report.text(h))
+        }
+        if h.result.status() == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
+    }
+}
