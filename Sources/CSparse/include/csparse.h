@@ -768,12 +768,8 @@ static inline cs_status cs_phys_pfn(const cs_config *c, uint64_t phys, uint64_t 
 static inline cs_status cs_pfn_up(const cs_config *c, uint64_t phys, uint64_t *out)
 {
     uint64_t page_size, rounded;
-    cs_status st = cs_page_size(c, &page_size);
-    if (st != CS_OK)
-        return st;
-    st = cs_round_up(c, phys, page_size, &rounded);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_page_size(c, &page_size));
+    CS_TRY(cs_round_up(c, phys, page_size, &rounded));
     *out = rounded >> c->page_shift;
     return CS_OK;
 }
@@ -792,13 +788,9 @@ static inline cs_status cs_pfn_phys(const cs_config *c, uint64_t pfn, uint64_t *
 static inline cs_status cs_vmemmap_backing_unit(const cs_config *c, bool arch_maps_pmd, uint64_t *out)
 {
     uint64_t bytes, map_size;
-    cs_status st = cs_memmap_bytes_per_section(c, &bytes);
-    if (st != CS_OK)
-        return st;
+    CS_TRY(cs_memmap_bytes_per_section(c, &bytes));
     if (c->sparsemem_vmemmap && arch_maps_pmd) {
-        st = cs_section_map_size(c, &map_size);
-        if (st != CS_OK)
-            return st;
+        CS_TRY(cs_section_map_size(c, &map_size));
         if (map_size == bytes)
             return cs_bit(c, c->pmd_shift, out);
     }
