@@ -114,6 +114,10 @@ static void one_config(cs_config *c)
         if (cs_pfn_to_section_nr(c, x, &v) == CS_OK && cs_section_nr_to_pfn(c, v, &w) == CS_OK)
             EXPECT(w <= x, "section round trip");
         (void)cs_subsection_map_index(c, x, &v);
+        if (cs_phys_pfn(c, x, &v) == CS_OK && cs_pfn_phys(c, v, &w) == CS_OK)
+            EXPECT(w <= x, "PFN_PHYS(PHYS_PFN(x)) <= x");
+        if (cs_pfn_up(c, x, &v) == CS_OK && cs_pfn_phys(c, v, &w) == CS_OK)
+            EXPECT(w >= x, "PFN_PHYS(PFN_UP(x)) >= x");
         for (size_t j = 0; j < NVALUES; j += 3) {
             uint64_t y = values[j];
             if (cs_pfn_to_page(c, x, y, &v) == CS_OK) {
@@ -148,6 +152,9 @@ static void one_config(cs_config *c)
             (void)cs_loongarch_vmalloc_end(c, levels, va, va, 4096, &v);
     }
     (void)cs_arm64_memstart_align(c, c->pmd_shift, &v);
+    if (cs_vmemmap_backing_unit(c, true, &v) == CS_OK)
+        EXPECT(cs_is_power_of_2(v), "backing unit is a page or a PMD");
+    (void)cs_vmemmap_backing_unit(c, false, &v);
 }
 
 int main(void)
