@@ -87,6 +87,8 @@ public struct SparseConfig: Equatable, Sendable {
     /// The kernel .config this configuration was read from, and the line of each CONFIG_ symbol used.
     public var kconfigPath: String?
     public var kconfigLines: [String: Int] = [:]
+    /// Where each value read from a .config came from (`page size 16 KiB <- CONFIG_PAGE_SHIFT=14 (line 312)`).
+    public var derivedFrom: [String] = []
     /// Inputs that were assumed rather than given (shown in reports).
     public var assumed: [String] = []
     /// Notes about what-if choices (e.g. HVO forced on an architecture that does not select it).
