@@ -139,7 +139,7 @@ public struct SweepSummary: Sendable {
     public var ruleCounts: [[UInt64]] = Array(repeating: [0, 0, 0], count: RuleID.allCases.count)
     /// Evaluated combinations with a failing rule at or above the fail-on severity.
     public var failed: UInt64 = 0
-    /// Combinations where the v2 check and the merged check disagree (one warns, the other not).
+    /// Combinations where both the v2 check and the merged check apply and disagree (one warns, the other not).
     public var v2Disagreements: UInt64 = 0
     public var groups: [Group] = []
     public var seconds: Double = 0
@@ -339,7 +339,7 @@ public struct Sweep: Sendable {
                     failing = s.tally(1, st.v2, failOn, sourceKey, index, spec, ix, c.kernel) || failing
                     failing = s.tally(2, st.encoding, failOn, sourceKey, index, spec, ix, c.kernel) || failing
                     if failing { s.failed += 1 }
-                    if (st.v2 == .fail) != (st.folio == .fail) && st.v2 != .skip { s.v2Disagreements += 1 }
+                    if st.folio != .skip && st.v2 != .skip && (st.v2 == .fail) != (st.folio == .fail) { s.v2Disagreements += 1 }
                     if let emit { try emit(index, Checker.check(c)) }
                     if index >= nextProgress {
                         progress?(index)

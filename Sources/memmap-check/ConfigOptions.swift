@@ -42,6 +42,9 @@ struct ConfigOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "CONFIG_ZONE_DEVICE (adds a section_mem_map flag bit; default on).")
     var zoneDevice: Bool?
 
+    @Flag(inversion: .prefixedNo, help: "Judge the base as randomised at boot: x86_64 RANDOMIZE_MEMORY (PUD slots), arm64 RANDOMIZE_BASE (ARM64_MEMSTART_ALIGN steps) (default: off for presets, from the .config with --kconfig).")
+    var kaslr: Bool?
+
     var text: Overrides.Text {
         var t = Overrides.Text()
         t.kernel = kernel
@@ -56,6 +59,7 @@ struct ConfigOptions: ParsableArguments {
         t.hvo = hvo
         t.vmemmap = vmemmap
         t.zoneDevice = zoneDevice
+        t.kaslr = kaslr
         return t
     }
 
@@ -64,6 +68,21 @@ struct ConfigOptions: ParsableArguments {
         let config = try SparseConfig.make(preset: preset, overrides: Overrides.parse(text))
         try config.validate()
         return config
+    }
+
+    /// The configuration of a kernel .config with these options on top (a page size or preset cannot be
+    /// combined with a .config), or "no rule applies".
+    func makeConfig(kconfig path: String) throws -> KconfigOutcome {
+        if let p = preset { throw InputError("--preset \(p) with --kconfig", expected: "either a preset or a .config, not both") }
+        if let p = pageSize { throw InputError("--page-size \(p) with --kconfig", expected: "no --page-size: the .config fixes the page size") }
+        switch try KconfigFile.load(path: path).derive() {
+        case let .config(c):
+            let config = try c.applying(Overrides.parse(text))
+            try config.validate()
+            return .config(config)
+        case let other:
+            return other
+        }
     }
 }
 
