@@ -34,7 +34,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SparseCheckTests",
-            dependencies: ["SparseCheck", "CSparse", "memmap-check"]
+            dependencies: ["SparseCheck", "CSparse", "memmap-check"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

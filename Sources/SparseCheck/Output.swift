@@ -10,7 +10,10 @@ public final class OutputStream {
     private var buffer: [UInt8] = []
     private let fd: Int32
 
-    /// `fd` 1 is stdout, 2 stderr.
+    /// Everything written, when created with `fd` -1 (tests).
+    public private(set) var captured: [UInt8] = []
+
+    /// `fd` 1 is stdout, 2 stderr; -1 keeps the output in `captured`.
     public init(fd: Int32 = 1) {
         self.fd = fd
         buffer.reserveCapacity(1 << 16)
@@ -25,6 +28,11 @@ public final class OutputStream {
 
     public func flush() {
         guard !buffer.isEmpty else { return }
+        if fd < 0 {
+            captured += buffer
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         buffer.withUnsafeBufferPointer { b in
             var off = 0
             while off < b.count {
