@@ -45,17 +45,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"))
     var hvo: String = HVOChoice.config.rawValue
 
-    @Option(name: .long, help: ArgumentHelp("MAX_PHYSMEM_BITS for every combination.", valueName: "bits"))
-    var physmemBits: String?
-
-    @Option(name: .long, help: ArgumentHelp("MAX_PAGE_ORDER for every combination.", valueName: "order"))
-    var maxPageOrder: String?
-
-    @Flag(inversion: .prefixedNo, help: "CONFIG_ZONE_DEVICE for every combination (default: as configured).")
-    var zoneDevice: Bool?
-
-    @Flag(inversion: .prefixedNo, help: "Judge x86_64/arm64 bases as randomised at boot (default: off for presets, from the .config).")
-    var kaslr: Bool?
+    @OptionGroup var machine: MachineOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -121,16 +111,8 @@ struct SweepCommand: ParsableCommand {
             throw InputError("--hvo \(hvo)", expected: "config, on, off or both")
         }
         spec.hvo = h
-        var t = Overrides.Text()
-        t.physmemBits = physmemBits
-        t.maxPageOrder = maxPageOrder
-        t.zoneDevice = zoneDevice
-        t.kaslr = kaslr
-        spec.fixed = try Overrides.parse(t)
-        if let v = physmemBits { spec.fixedArgs += ["--physmem-bits", v] }
-        if let v = maxPageOrder { spec.fixedArgs += ["--max-page-order", v] }
-        if let v = zoneDevice { spec.fixedArgs.append(v ? "--zone-device" : "--no-zone-device") }
-        if let v = kaslr { spec.fixedArgs.append(v ? "--kaslr" : "--no-kaslr") }
+        spec.fixed = try Overrides.parse(machine.text)
+        spec.fixedArgs = machine.arguments
         guard !spec.sources.isEmpty || !spec.notApplicable.isEmpty else {
             throw InputError("sweep", expected: "at least one preset or .config")
         }
