@@ -16,9 +16,14 @@ let package = Package(
             name: "CSparse",
             linkerSettings: [.linkedLibrary("numa")]
         ),
+        // A bounded gunzip over the system zlib (zlib1g-dev), for /proc/config.gz.
+        .target(
+            name: "CZlib",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
         .target(
             name: "SparseCheck",
-            dependencies: ["CSparse"]
+            dependencies: ["CSparse", "CZlib"]
         ),
         .executableTarget(
             name: "memmap-check",

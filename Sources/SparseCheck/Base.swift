@@ -5,68 +5,136 @@ public struct VmemmapBase: Equatable, Sendable {
     public var value: UInt64
     /// The kernel expression with its inputs, e.g. `VMEMMAP_START 0x... - vmemmap_start_pfn 0x80000 * 64`.
     public var formula: String
+    /// Under KASLR: the alignment every base the randomisation can produce is guaranteed (`value` is then
+    /// the worst such base).
+    public var guaranteedAlignment: UInt64? = nil
+}
+
+/// The numbers of an architecture's base formula, computed by the C mirror without building text
+/// (the sweep's hot loop uses `value` only).
+struct BaseParts {
+    var value: UInt64 = 0
+    /// The base the formula gives without randomisation.
+    var nominal: UInt64 = 0
+    var start: UInt64 = 0
+    var align: UInt64 = 0
+    var dram: UInt64 = 0
+    var end: UInt64 = 0
+    var lowcore: UInt64 = 0
+    var kaslrAlign: UInt64? = nil
+    var overridden = false
 }
 
 extension SparseConfig {
     /// pfn_to_page(0) from the architecture's formula (or the explicit override).
     public func vmemmapBase() throws -> VmemmapBase {
+        let p = try baseParts()
+        if p.overridden {
+            return VmemmapBase(value: p.value, formula: "given with --vmemmap-base")
+        }
+        var formula: String
+        switch layout {
+        case let .x86_64(la57):
+            formula = "vmemmap_base = __VMEMMAP_BASE_\(la57 ? "L5" : "L4") \(hex(p.nominal))\(kaslr ? "" : " (no KASLR)")"
+        case .arm64:
+            let memstart = p.dram & ~(p.align - 1)
+            formula = "VMEMMAP_START \(hex(p.start)) - (memstart_addr \(hex(memstart)) >> \(pageShift)) * \(structPageSize); memstart_addr = round_down(DRAM \(hex(p.dram)), ARM64_MEMSTART_ALIGN \(Units.human(p.align)))"
+        case .riscv64:
+            let pfn = (p.start - p.nominal) / structPageSize
+            formula = "VMEMMAP_START \(hex(p.start)) - vmemmap_start_pfn \(hex(pfn)) * \(structPageSize); vmemmap_start_pfn = round_down(DRAM \(hex(p.dram)) & PMD_MASK, VMEMMAP_ADDR_ALIGN \(Units.human(p.align))) >> PAGE_SHIFT"
+        case .loongarch64:
+            let expr = kernel == .v6_18
+                ? "(VMALLOC_END + PMD_SIZE) & PMD_MASK" : "ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN))"
+            formula = "\(expr), VMALLOC_END \(hex(p.end))"
+        case let .powerpc64(start, size):
+            formula = "VMEMMAP_START = KERN_VIRT_START \(hex(start)) + 2 * KERN_MAP_SIZE \(Units.human(size)) (vmalloc, IO, vmemmap)"
+        case let .s390x(_, rte, ident):
+            formula = "round_down(__abs_lowcore \(hex(p.lowcore)) - SECTION_ALIGN_UP(ident_map_size \(Units.human(ident)) / PAGE_SIZE) * \(structPageSize), rte_size \(Units.human(rte)))"
+        }
+        if let g = p.kaslrAlign {
+            switch layout {
+            case .x86_64:
+                formula += "; KASLR (CONFIG_RANDOMIZE_MEMORY): vmemmap_base is a random PUD-aligned slot (arch/x86/mm/kaslr.c), guaranteed \(Units.alignment(g)) alignment; judged at the worst such slot \(hex(p.value))"
+            default:
+                formula += "; KASLR (CONFIG_RANDOMIZE_BASE): memstart_addr moves down in ARM64_MEMSTART_ALIGN steps (arm64_memblock_init()), so every base is guaranteed \(Units.alignment(g)) alignment; judged at the worst such base \(hex(p.value))"
+            }
+        }
+        return VmemmapBase(value: p.value, formula: formula, guaranteedAlignment: p.kaslrAlign)
+    }
+
+    /// pfn_to_page(0) only: the sweep's allocation-free path.
+    @inline(__always)
+    func vmemmapValue() throws -> UInt64 { try baseParts().value }
+
+    /// The base formula's numbers, from the C mirror.
+    func baseParts() throws -> BaseParts {
+        var p = BaseParts()
         if let v = vmemmapBaseOverride {
-            return VmemmapBase(value: v, formula: "given with --vmemmap-base")
+            p.value = v
+            p.nominal = v
+            p.overridden = true
+            return p
         }
         var cfg = c
-        func need(_ st: cs_status, _ what: String) throws {
+        func need(_ st: cs_status, _ what: StaticString) throws {
             guard st == CS_OK else {
                 throw InputError("\(preset): \(what)", expected: "inputs for which the architecture's formula fits 64 bits (\(st == CS_EOVERFLOW ? "it overflows" : "an input is out of its domain"))")
             }
         }
         switch layout {
         case let .x86_64(la57):
-            let v = cs_x86_vmemmap_base(la57)
-            return VmemmapBase(value: v, formula: "vmemmap_base = __VMEMMAP_BASE_\(la57 ? "L5" : "L4") (no KASLR)")
+            p.nominal = cs_x86_vmemmap_base(la57)
+            if kaslr {
+                var g: UInt64 = 0
+                try need(cs_x86_kaslr_vmemmap_align(&cfg, &g), "PUD_SIZE")
+                p.kaslrAlign = g
+            }
         case let .arm64(vaBits, vaBitsMin, memstartShift):
-            var start: UInt64 = 0, align: UInt64 = 0, v: UInt64 = 0
-            try need(cs_arm64_vmemmap_start(&cfg, vaBits, vaBitsMin, &start), "VMEMMAP_START")
-            try need(cs_arm64_memstart_align(&cfg, memstartShift, &align), "ARM64_MEMSTART_ALIGN")
-            let dram = dramBase ?? 0
-            try need(cs_arm64_vmemmap(&cfg, start, dram, align, &v), "vmemmap")
-            let memstart = dram & ~(align - 1)
-            return VmemmapBase(
-                value: v,
-                formula: "VMEMMAP_START \(hex(start)) - (memstart_addr \(hex(memstart)) >> \(pageShift)) * \(structPageSize); memstart_addr = round_down(DRAM \(hex(dram)), ARM64_MEMSTART_ALIGN \(Units.human(align)))")
+            p.dram = dramBase ?? 0
+            try need(cs_arm64_vmemmap_start(&cfg, vaBits, vaBitsMin, &p.start), "VMEMMAP_START")
+            try need(cs_arm64_memstart_align(&cfg, memstartShift, &p.align), "ARM64_MEMSTART_ALIGN")
+            try need(cs_arm64_vmemmap(&cfg, p.start, p.dram, p.align, &p.nominal), "vmemmap")
+            if kaslr {
+                var g: UInt64 = 0
+                try need(cs_arm64_kaslr_vmemmap_align(&cfg, p.start, p.align, &g), "KASLR step")
+                p.kaslrAlign = g
+            }
         case let .riscv64(vaBits, pageOffset):
-            var start: UInt64 = 0, align: UInt64 = 0, v: UInt64 = 0
-            try need(cs_riscv_vmemmap_start(&cfg, vaBits, pageOffset, &start), "VMEMMAP_START")
-            try need(cs_riscv_vmemmap_addr_align(&cfg, kernel.c, &align), "VMEMMAP_ADDR_ALIGN")
-            let dram = dramBase ?? 0
-            try need(cs_riscv_vmemmap(&cfg, start, dram, align, &v), "vmemmap")
-            let pfn = (start - v) / structPageSize
-            return VmemmapBase(
-                value: v,
-                formula: "VMEMMAP_START \(hex(start)) - vmemmap_start_pfn \(hex(pfn)) * \(structPageSize); vmemmap_start_pfn = round_down(DRAM \(hex(dram)) & PMD_MASK, VMEMMAP_ADDR_ALIGN \(Units.human(align))) >> PAGE_SHIFT")
+            p.dram = dramBase ?? 0
+            try need(cs_riscv_vmemmap_start(&cfg, vaBits, pageOffset, &p.start), "VMEMMAP_START")
+            try need(cs_riscv_vmemmap_addr_align(&cfg, kernel.c, &p.align), "VMEMMAP_ADDR_ALIGN")
+            try need(cs_riscv_vmemmap(&cfg, p.start, p.dram, p.align, &p.nominal), "vmemmap")
         case let .loongarch64(levels, vabits, pabits, kfence):
-            var end: UInt64 = 0, v: UInt64 = 0
-            try need(cs_loongarch_vmalloc_end(&cfg, levels, vabits, pabits, kfence, &end), "VMALLOC_END")
-            try need(cs_loongarch_vmemmap(&cfg, kernel.c, end, &v), "vmemmap")
-            let expr = kernel == .v6_18
-                ? "(VMALLOC_END + PMD_SIZE) & PMD_MASK" : "ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN))"
-            return VmemmapBase(value: v, formula: "\(expr), VMALLOC_END \(hex(end))")
+            try need(cs_loongarch_vmalloc_end(&cfg, levels, vabits, pabits, kfence, &p.end), "VMALLOC_END")
+            try need(cs_loongarch_vmemmap(&cfg, kernel.c, p.end, &p.nominal), "vmemmap")
         case let .powerpc64(start, size):
             let (twice, o1) = size.multipliedReportingOverflow(by: 2)
             let (v, o2) = start.addingReportingOverflow(twice)
             try need(o1 || o2 ? CS_EOVERFLOW : CS_OK, "VMEMMAP_START")
-            return VmemmapBase(value: v, formula: "VMEMMAP_START = KERN_VIRT_START \(hex(start)) + 2 * KERN_MAP_SIZE \(Units.human(size)) (vmalloc, IO, vmemmap)")
+            p.nominal = v
         case let .s390x(limit, rte, ident):
-            var v: UInt64 = 0
-            let lowcore = limit - 16 * 1024
-            try need(cs_s390_vmemmap_start(&cfg, lowcore, ident, rte, &v), "vmemmap_start")
-            return VmemmapBase(value: v, formula: "round_down(__abs_lowcore \(hex(lowcore)) - SECTION_ALIGN_UP(ident_map_size \(Units.human(ident)) / PAGE_SIZE) * \(structPageSize), rte_size \(Units.human(rte)))")
+            p.lowcore = limit - 16 * 1024
+            try need(cs_s390_vmemmap_start(&cfg, p.lowcore, ident, rte, &p.nominal), "vmemmap_start")
         }
+        p.value = p.nominal
+        if let g = p.kaslrAlign, g != 0 {
+            try need(cs_worst_aligned_base(p.nominal, g, &p.value), "worst KASLR base")
+        }
+        return p
     }
 
     /// True when the architecture's base depends on the DRAM start.
     public var baseDependsOnDRAM: Bool {
         switch layout {
         case .arm64, .riscv64: return true
+        default: return false
+        }
+    }
+
+    /// True when the architecture's base can be randomised at boot (and `kaslr` means something).
+    public var baseCanBeRandomized: Bool {
+        switch layout {
+        case .x86_64, .arm64: return true
         default: return false
         }
     }

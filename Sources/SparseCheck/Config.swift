@@ -81,6 +81,14 @@ public struct SparseConfig: Equatable, Sendable {
     /// An explicit pfn_to_page(0) replacing the architecture's formula.
     public var vmemmapBaseOverride: UInt64?
     public var layout: BaseLayout
+    /// The vmemmap base is randomised at boot (x86_64 CONFIG_RANDOMIZE_MEMORY, arm64 CONFIG_RANDOMIZE_BASE
+    /// linear-map randomisation): the rules judge the alignment every possible base is guaranteed.
+    public var kaslr = false
+    /// The kernel .config this configuration was read from, and the line of each CONFIG_ symbol used.
+    public var kconfigPath: String?
+    public var kconfigLines: [String: Int] = [:]
+    /// Where each value read from a .config came from (`page size 16 KiB <- CONFIG_PAGE_SHIFT=14 (line 312)`).
+    public var derivedFrom: [String] = []
     /// Inputs that were assumed rather than given (shown in reports).
     public var assumed: [String] = []
     /// Notes about what-if choices (e.g. HVO forced on an architecture that does not select it).

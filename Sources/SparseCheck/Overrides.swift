@@ -13,6 +13,8 @@ public struct Overrides: Equatable, Sendable {
     public var hvo: Bool?
     public var vmemmap: Bool?
     public var zoneDevice: Bool?
+    /// Judge the base as randomised at boot (x86_64 RANDOMIZE_MEMORY, arm64 RANDOMIZE_BASE).
+    public var kaslr: Bool?
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct Overrides: Equatable, Sendable {
         public var hvo: Bool?
         public var vmemmap: Bool?
         public var zoneDevice: Bool?
+        public var kaslr: Bool?
         public init() {}
     }
 
@@ -66,6 +69,7 @@ public struct Overrides: Equatable, Sendable {
         o.hvo = t.hvo
         o.vmemmap = t.vmemmap
         o.zoneDevice = t.zoneDevice
+        o.kaslr = t.kaslr
         return o
     }
 }
@@ -83,7 +87,14 @@ extension SparseConfig {
         } else {
             preset = Preset.hostDefault
         }
-        var c = o.pageShift.map { preset.config(pageShift: $0) } ?? preset.config
+        let c = o.pageShift.map { preset.config(pageShift: $0) } ?? preset.config
+        return try c.applying(o)
+    }
+
+    /// This configuration with `overrides` applied (all but the page size, which only a preset can
+    /// re-derive): explicit values win, then CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP is re-derived unless set.
+    public func applying(_ o: Overrides) throws -> SparseConfig {
+        var c = self
         if let k = o.kernel {
             c.kernel = k
         }
@@ -100,6 +111,13 @@ extension SparseConfig {
                 c.notes.append("--dram-base has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
             }
         }
+        if let v = o.kaslr {
+            if v && !c.baseCanBeRandomized {
+                c.notes.append("--kaslr has no effect on \(c.arch.rawValue): its vmemmap base is not randomised")
+            } else {
+                c.kaslr = v
+            }
+        }
         if let v = o.zoneDevice { c.zoneDevice = v }
         if let v = o.vmemmap { c.sparsememVmemmap = v }
         if let v = o.hvo {
@@ -110,11 +128,12 @@ extension SparseConfig {
             if v && !c.archWantHVO {
                 c.notes.append("--hvo: a what-if, \(c.arch.rawValue) does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP")
             }
-        } else {
+        } else if c.kconfigPath == nil || o.vmemmap != nil {
             c = c.withKconfigHVO()
         }
-        if c.baseDependsOnDRAM && o.dramBase == nil && o.vmemmapBase == nil, let d = c.dramBase {
-            c.assumed.append("DRAM start \(hex(d)) (preset default; set with --dram-base)")
+        if c.baseDependsOnDRAM && o.dramBase == nil && o.vmemmapBase == nil, let d = c.dramBase,
+           !c.assumed.contains(where: { $0.hasPrefix("DRAM start") }) {
+            c.assumed.append("DRAM start \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with --dram-base)")
         }
         return c
     }

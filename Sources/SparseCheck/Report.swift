@@ -29,6 +29,13 @@ public enum Report {
         if let d = derived {
             pairs.append(("max_folio_vmemmap_align", .uint(d.maxFolioVmemmapAlign)))
         }
+        if let k = c.kconfigPath {
+            pairs.append(("kconfig", .string(k)))
+            pairs.append(("kaslr", .bool(c.kaslr)))
+            pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
+        } else if c.kaslr {
+            pairs.append(("kaslr", .bool(true)))
+        }
         pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
         pairs.append(("notes", .array(c.notes.map { .string($0) })))
         return .object(pairs)
@@ -86,6 +93,8 @@ public enum Report {
         if verbose || r.config.sparsememVmemmap {
             lines.append("  base: \(r.base.formula)")
         }
+        if let k = r.config.kconfigPath { lines.append("  kconfig: \(k)") }
+        if verbose { for d in r.config.derivedFrom { lines.append("  from .config: \(d)") } }
         for a in r.config.assumed { lines.append("  assumed: \(a)") }
         for n in r.config.notes { lines.append("  note: \(n)") }
         for f in r.findings { lines += findingLines(f) }

@@ -147,12 +147,47 @@ public enum Checker {
         let base = try config.vmemmapBase()
         var d = try config.derive(base: base.value)
         d.baseFormula = base.formula
-        let findings = [
+        var findings = [
             folioVmemmapAlign(config, d),
             folioVmemmapAlignV2(config, d),
             sectionMapEncoding(config, d),
         ]
+        if let g = base.guaranteedAlignment {
+            for i in findings.indices where findings[i].status != .skip && findings[i].address != nil {
+                findings[i].message += "; KASLR: the base is randomised at boot, so this judges the worst base the randomisation can produce (\(hex(d.vmemmap))), i.e. the guaranteed alignment \(Units.alignment(g)) of every possible base"
+                findings[i].detail("kaslr_guaranteed_alignment", .uint(g))
+            }
+        }
         return CheckResult(config: config, base: base, derived: d, findings: findings)
+    }
+
+    // MARK: statuses (shared by the findings and the sweep's fast path)
+
+    /// The three rules' statuses, in RuleID order, without building any text.
+    @inline(__always)
+    static func statuses(_ c: SparseConfig, _ d: Derived) -> (folio: Status, v2: Status, encoding: Status) {
+        (folioStatus(c, d), v2Status(c, d), encodingStatus(c, d))
+    }
+
+    /// True when compound_info_has_mask() holds for this kernel (the merged form, gated by the series).
+    static func maskApplies(_ c: SparseConfig) -> Bool {
+        c.kernel.hasMaskEncoding && c.structPageSize.nonzeroBitCount == 1 && c.hvo
+    }
+
+    static func folioStatus(_ c: SparseConfig, _ d: Derived) -> Status {
+        guard c.sparsememVmemmap, maskApplies(c) else { return .skip }
+        return d.folioAligned ? .pass : .fail
+    }
+
+    static func v2Status(_ c: SparseConfig, _ d: Derived) -> Status {
+        guard c.sparsememVmemmap else { return .skip }
+        return d.v2Aligned ? .pass : .fail
+    }
+
+    static func encodingStatus(_ c: SparseConfig, _ d: Derived) -> Status {
+        let buildOK = c.kernel.encodeBoundIs2026 ? d.buildOK2026 : d.buildOK2018
+        let runOK = c.sparsememVmemmap ? d.encodingOK : d.sectionMapLastBit <= d.bound2026
+        return buildOK && runOK ? .pass : .fail
     }
 
     // MARK: folio-vmemmap-align
@@ -190,6 +225,7 @@ public enum Checker {
             required: nil, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         f.detail("max_folio_order", .uint(UInt64(d.maxFolioOrder)))
         f.detail("max_folio_vmemmap_align", .uint(req))
+        let status = folioStatus(c, d)
         if !c.sparsememVmemmap {
             f.status = .skip
             f.address = nil
@@ -198,7 +234,8 @@ public enum Checker {
             f.message = "skipped: " + f.reason!
             return f
         }
-        if let why = maskSkipReason(c) {
+        if status == .skip {
+            let why = maskSkipReason(c) ?? "compound_info_has_mask() is false"
             f.status = .skip
             f.reason = why
             f.message = "skipped: \(why)"
@@ -206,7 +243,7 @@ public enum Checker {
         }
         f.required = req
         let expr = "IS_ALIGNED(pfn_to_page(0) = \(hex(d.vmemmap)), MAX_FOLIO_VMEMMAP_ALIGN = MAX_FOLIO_NR_PAGES (2^\(d.maxFolioOrder)) * sizeof(struct page) (\(c.structPageSize)) = \(req) (\(Units.human(req))))"
-        if d.folioAligned {
+        if status == .pass {
             f.message = "\(expr) holds: the base is aligned to \(Units.alignment(d.actualAlignment))"
             return f
         }
@@ -274,7 +311,7 @@ public enum Checker {
             return f
         }
         let merged = folioVmemmapAlign(c, d)
-        let v2Warns = !d.v2Aligned
+        let v2Warns = v2Status(c, d) == .fail
         let mergedWarns = merged.status == .fail
         let agrees = v2Warns == mergedWarns
         f.detail("merged_status", .string(merged.status.rawValue))
@@ -329,13 +366,11 @@ public enum Checker {
             f.address = nil
             f.actualAlignment = UInt64(1) << UInt64(d.bound2026)
             parts.append("run time: the encoded mem_map is only guaranteed 2^\(d.bound2026) alignment (page-aligned allocation minus section_nr_to_pfn(pnum) * sizeof(struct page))")
-            let runOK = d.sectionMapLastBit <= d.bound2026
-            f.status = buildOK && runOK ? .pass : .fail
         } else {
             let runOK = d.encodingOK
             parts.append("run time: sparse_encode_mem_map() stores pfn_to_page(0) = \(hex(d.vmemmap)) for every section; its low \(d.sectionMapLastBit) bits \(runOK ? "are clear" : "are not clear (VM_WARN_ON_ONCE/BUG_ON(coded_mem_map & ~SECTION_MAP_MASK))")")
-            f.status = buildOK && runOK ? .pass : .fail
         }
+        f.status = encodingStatus(c, d)
         _ = bound
         f.message = parts.joined(separator: "; ")
         if f.status == .fail {

@@ -4,28 +4,60 @@ import SparseCheck
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check one configuration: a preset plus overrides.",
-        discussion: "Exit 0 when no error-severity rule fails, 1 when one does, 2 for bad input.")
+        abstract: "Check one configuration: a preset or a kernel .config, plus overrides.",
+        discussion: "Exit 0 when no rule at or above --fail-on fails, 1 when one does, 2 for bad input.")
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @Option(name: .long, help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
+    var kconfig: String?
+
+    @Flag(name: .long, help: "After the result, explain every rule's arithmetic for this configuration step by step.")
+    var explain = false
 
     func validate() throws {
-        do {
-            _ = try options.makeConfig()
-        } catch let e as InputError {
-            throw e // reported as one line, exit 2, by MemmapCheck.runMapped
-        }
+        _ = try outcome() // InputError: one line, exit 2, by MemmapCheck.runMapped
+    }
+
+    func outcome() throws -> KconfigOutcome {
+        if let k = kconfig { return try options.makeConfig(kconfig: k) }
+        return .config(try options.makeConfig())
     }
 
     func run() throws {
-        let result = try Checker.check(options.makeConfig())
-        switch format {
-        case .json: print(Report.document([result]).serialized(indent: 2))
-        case .text: print(Report.text(result))
+        let failOn = output.failOn.severity
+        let out = OutputStream()
+        let writer = ResultWriter(format: output.format, out: out, failOn: failOn)
+        switch try outcome() {
+        case let .notApplicable(path, arch, reason):
+            if output.quiet && output.format == .text { return }
+            writer.begin(junit: (1, 0, 1))
+            writer.notApplicable(path: path, arch: arch, reason: reason)
+            writer.end(summary: .object([("configs", .uint(0)), ("passed", .uint(0)), ("failed", .uint(0)), ("not_applicable", .uint(1))]))
+        case let .config(config):
+            let result = try Checker.check(config)
+            let failed = result.findings.contains { Report.counts($0, failOn: failOn) }
+            if !(output.quiet && !failed && output.format == .text) {
+                switch output.format {
+                case .text:
+                    out.line(Report.text(result, failOn: failOn ?? .error, verbose: config.kconfigPath != nil))
+                    if explain {
+                        for rule in RuleID.allCases { out.line("\n" + Explain.text(rule, result)) }
+                    }
+                case .json:
+                    out.line(Report.document([result], failOn: failOn ?? .error).serialized(indent: 2))
+                default:
+                    let fails = UInt64(result.findings.filter { Report.counts($0, failOn: failOn) }.count)
+                    let skips = UInt64(result.findings.filter { $0.status == .skip }.count)
+                    writer.begin(junit: (UInt64(result.findings.count), fails, skips))
+                    writer.add(result)
+                    writer.end(summary: .null)
+                }
+                out.flush()
+                output.annotate(GitHubAnnotations.lines(result, failOn: failOn))
+            }
+            if failed { throw ExitCode(ExitStatus.failed.rawValue) }
         }
-        if result.status() == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

@@ -15,14 +15,8 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("SECTION_SIZE_BITS.", valueName: "bits"))
     var sectionBits: String?
 
-    @Option(name: .long, help: ArgumentHelp("MAX_PHYSMEM_BITS.", valueName: "bits"))
-    var physmemBits: String?
-
     @Option(name: .long, help: ArgumentHelp("sizeof(struct page) in bytes.", valueName: "bytes"))
     var structPageSize: String?
-
-    @Option(name: .long, help: ArgumentHelp("MAX_PAGE_ORDER (the largest buddy order).", valueName: "order"))
-    var maxPageOrder: String?
 
     @Option(name: .long, help: ArgumentHelp("What-if MAX_FOLIO_ORDER, replacing the kernel's derivation.", valueName: "order"))
     var maxFolioOrder: String?
@@ -39,23 +33,20 @@ struct ConfigOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "CONFIG_SPARSEMEM_VMEMMAP (default on).")
     var vmemmap: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "CONFIG_ZONE_DEVICE (adds a section_mem_map flag bit; default on).")
-    var zoneDevice: Bool?
+
+    @OptionGroup var machine: MachineOptions
 
     var text: Overrides.Text {
-        var t = Overrides.Text()
+        var t = machine.text
         t.kernel = kernel
         t.pageSize = pageSize
         t.sectionBits = sectionBits
-        t.physmemBits = physmemBits
         t.structPageSize = structPageSize
-        t.maxPageOrder = maxPageOrder
         t.maxFolioOrder = maxFolioOrder
         t.vmemmapBase = vmemmapBase
         t.dramBase = dramBase
         t.hvo = hvo
         t.vmemmap = vmemmap
-        t.zoneDevice = zoneDevice
         return t
     }
 
@@ -64,6 +55,55 @@ struct ConfigOptions: ParsableArguments {
         let config = try SparseConfig.make(preset: preset, overrides: Overrides.parse(text))
         try config.validate()
         return config
+    }
+
+    /// The configuration of a kernel .config with these options on top (a page size or preset cannot be
+    /// combined with a .config), or "no rule applies".
+    func makeConfig(kconfig path: String) throws -> KconfigOutcome {
+        if let p = preset { throw InputError("--preset \(p) with --kconfig", expected: "either a preset or a .config, not both") }
+        if let p = pageSize { throw InputError("--page-size \(p) with --kconfig", expected: "no --page-size: the .config fixes the page size") }
+        switch try KconfigFile.load(path: path).derive() {
+        case let .config(c):
+            let config = try c.applying(Overrides.parse(text))
+            try config.validate()
+            return .config(config)
+        case let other:
+            return other
+        }
+    }
+}
+
+/// The options that set one value for every configuration checked (shared by check, explain and sweep).
+struct MachineOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("MAX_PHYSMEM_BITS.", valueName: "bits"))
+    var physmemBits: String?
+
+    @Option(name: .long, help: ArgumentHelp("MAX_PAGE_ORDER (the largest buddy order).", valueName: "order"))
+    var maxPageOrder: String?
+
+    @Flag(inversion: .prefixedNo, help: "CONFIG_ZONE_DEVICE (adds a section_mem_map flag bit; default: as configured).")
+    var zoneDevice: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "Judge the base as randomised at boot: x86_64 RANDOMIZE_MEMORY (PUD slots), arm64 RANDOMIZE_BASE (ARM64_MEMSTART_ALIGN steps) (default: off for presets, from the .config with --kconfig).")
+    var kaslr: Bool?
+
+    var text: Overrides.Text {
+        var t = Overrides.Text()
+        t.physmemBits = physmemBits
+        t.maxPageOrder = maxPageOrder
+        t.zoneDevice = zoneDevice
+        t.kaslr = kaslr
+        return t
+    }
+
+    /// The same values as command-line words (for reproducing commands).
+    var arguments: [String] {
+        var words: [String] = []
+        if let v = physmemBits { words += ["--physmem-bits", v] }
+        if let v = maxPageOrder { words += ["--max-page-order", v] }
+        if let v = zoneDevice { words.append(v ? "--zone-device" : "--no-zone-device") }
+        if let v = kaslr { words.append(v ? "--kaslr" : "--no-kaslr") }
+        return words
     }
 }
 

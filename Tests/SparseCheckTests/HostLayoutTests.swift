@@ -3,13 +3,10 @@ import Testing
 @testable import SparseCheck
 
 /// The captured qemu fixtures (copied from shared/fixtures; files `host` reads + README + expected.json).
-private func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/hosts/\(name)").path
-}
+private func hostFixture(_ name: String) -> String { fixture("hosts/\(name)") }
 
 private func expected(_ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixture(name) + "/expected.json"))
+    let data = try Data(contentsOf: URL(fileURLWithPath: hostFixture(name) + "/expected.json"))
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
@@ -32,7 +29,7 @@ private func ints(_ j: JSON?) -> [Int] {
 /// A scratch copy of a fixture that a test may damage.
 private func scratchCopy(_ name: String) throws -> String {
     let dir = NSTemporaryDirectory() + "memmap-check-\(name)-\(UUID().uuidString)"
-    try FileManager.default.copyItem(atPath: fixture(name), toPath: dir)
+    try FileManager.default.copyItem(atPath: hostFixture(name), toPath: dir)
     return dir
 }
 
@@ -42,7 +39,7 @@ struct FixtureLayoutTests {
     @Test("nodes, zones, ranges and blocks match the fixture's expected.json", arguments: names)
     func layoutMatchesExpected(name: String) throws {
         let exp = try expected(name)
-        let h = try hostCheck(fixture(name))
+        let h = try hostCheck(hostFixture(name))
         let L = h.layout
         #expect(L.nodes.map(\.id) == (exp["node_dirs"] as? [Int]))
         #expect(L.blockSize == (exp["block_size_bytes"] as? Int).map(UInt64.init))
@@ -90,7 +87,7 @@ struct FixtureLayoutTests {
     @Test("shared sections and the layout findings follow the fixture's numbers", arguments: names)
     func findingsMatchExpected(name: String) throws {
         let exp = try expected(name)
-        let h = try hostCheck(fixture(name))
+        let h = try hostCheck(hostFixture(name))
         let several = try #require(exp["sections_with_boot_memory_of_several_nodes"] as? [String: [Int]])
         // node-section-shared: one per section holding boot memory of several nodes, owned by the lowest.
         #expect(h.sharedSections.map { Int($0.section) }.sorted() == several.keys.map { Int($0)! }.sorted())
@@ -121,7 +118,7 @@ struct FixtureLayoutTests {
     }
 
     @Test func fourNodeUnevenSharesBlocks7_35_51() throws {
-        let h = try hostCheck(fixture("4node-uneven"))
+        let h = try hostCheck(hostFixture("4node-uneven"))
         #expect(h.sharedSections.map(\.section) == [7, 35, 51])
         #expect(h.sharedSections.map(\.owner) == [0, 1, 2])
         // node 1's pages at 1000-1024 MiB have their struct pages in node 0's memory.
@@ -134,7 +131,7 @@ struct FixtureLayoutTests {
     }
 
     @Test func memorylessNodeAndPossibleNode() throws {
-        let h = try hostCheck(fixture("memoryless"))
+        let h = try hostCheck(hostFixture("memoryless"))
         let f = try #require(findings(h, .nodeMemoryless).first)
         #expect(ints(f.details["nodes"]) == [1])
         #expect(h.layout.possible == [0, 1, 2, 3] && h.layout.online == [0, 1, 2])
@@ -142,7 +139,7 @@ struct FixtureLayoutTests {
     }
 
     @Test func dimmOfflineBlocksAbove4GiB() throws {
-        let h = try hostCheck(fixture("dimm-offline"))
+        let h = try hostCheck(hostFixture("dimm-offline"))
         let off = h.layout.blocks.filter { $0.state == .offline }
         #expect(off.map(\.id) == [32, 33, 34, 35])
         #expect(off.allSatisfy { UInt64($0.id) * h.layout.blockSize! >= 4 << 30 && $0.nodes == [0] })
@@ -154,7 +151,7 @@ struct FixtureLayoutTests {
     @Test func whatIf64KPagesRederivesPFNsAndUnits() throws {
         var o = Overrides()
         o.pageShift = 16
-        let h = try hostCheck(fixture("4node-uneven"), overrides: o)
+        let h = try hostCheck(hostFixture("4node-uneven"), overrides: o)
         #expect(h.result.config.pageSize == 65536)
         #expect(h.backingUnit == 65536) // 512 KiB of memmap per section is not whole PMDs: base pages
         #expect(h.sharedSections.map(\.section) == [7, 35, 51])
@@ -163,7 +160,7 @@ struct FixtureLayoutTests {
     }
 
     @Test func jsonHasCheckSchemaPlusLayout() throws {
-        let h = try hostCheck(fixture("4node-uneven"))
+        let h = try hostCheck(hostFixture("4node-uneven"))
         let text = Report.document(h).serialized()
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(obj["schema"] as? String == "memmap-check/1")

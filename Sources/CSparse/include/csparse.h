@@ -887,6 +887,43 @@ static inline cs_status cs_arm64_vmemmap(const cs_config *c, uint64_t vmemmap_st
     return cs_sub(vmemmap_start, bytes, out);
 }
 
+/* arm64 linear-map randomisation — arch/arm64/mm/init.c arm64_memblock_init(): with CONFIG_RANDOMIZE_BASE,
+ * memstart_addr -= ARM64_MEMSTART_ALIGN * ((range * memstart_offset_seed) >> 16), so memstart_addr stays a
+ * multiple of ARM64_MEMSTART_ALIGN and vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT) (struct page
+ * pointer arithmetic) moves in steps of (ARM64_MEMSTART_ALIGN >> PAGE_SHIFT) * sizeof(struct page).
+ * Not one kernel macro: the alignment every such base is guaranteed, i.e. the lowest set bit of
+ * VMEMMAP_START and of that step (0 when both are 0). */
+static inline cs_status cs_arm64_kaslr_vmemmap_align(const cs_config *c, uint64_t vmemmap_start,
+                                                     uint64_t memstart_align, uint64_t *out)
+{
+    uint64_t step;
+    CS_TRY(cs_mul(c, memstart_align >> c->page_shift, c->struct_page_size, &step));
+    uint64_t a = cs_actual_alignment(step), b = cs_actual_alignment(vmemmap_start);
+    *out = a == 0 ? b : (b == 0 ? a : (a < b ? a : b));
+    return CS_OK;
+}
+
+/* x86_64 memory KASLR — arch/x86/mm/kaslr.c kernel_randomize_memory(): vaddr starts at the PUD-aligned
+ * __PAGE_OFFSET_BASE_L4/L5, each region base is vaddr + ((rand % (entropy + 1)) & PUD_MASK), and the next
+ * region starts at round_up(vaddr + 1, PUD_SIZE): every possible vmemmap_base is a multiple of PUD_SIZE,
+ * and no larger alignment is guaranteed. */
+static inline cs_status cs_x86_kaslr_vmemmap_align(const cs_config *c, uint64_t *out)
+{
+    return cs_bit(c, c->pud_shift, out);
+}
+
+/* Not a kernel function: a base whose largest power-of-two divisor is exactly `align` (a power of two),
+ * keeping the bits of `near` above it — the worst base a randomisation with guaranteed alignment `align`
+ * can produce.  Every alignment test up to `align` answers for it as for all such bases. */
+static inline cs_status cs_worst_aligned_base(uint64_t near, uint64_t align, uint64_t *out)
+{
+    if (!cs_is_power_of_2(align))
+        return CS_EDOMAIN;
+    uint64_t above = align == (UINT64_C(1) << 63) ? 0 : ~((align << 1) - 1);
+    *out = (near & above) | align;
+    return CS_OK;
+}
+
 /* riscv64 VMEMMAP_START — arch/riscv/include/asm/pgtable.h:
  * VMEMMAP_SHIFT = VA_BITS - PAGE_SHIFT - 1 + STRUCT_PAGE_MAX_SHIFT (order_base_2(sizeof(struct page)));
  * KERN_VIRT_SIZE = (PTRS_PER_PGD / 2 * PGDIR_SIZE) / 2 = 1UL << (VA_BITS - 2);

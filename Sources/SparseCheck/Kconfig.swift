@@ -1,0 +1,461 @@
+import Foundation
+internal import CZlib
+
+/// A kernel `.config` file (plain or gzip-compressed, e.g. `/proc/config.gz`), parsed line by line.
+///
+/// `# CONFIG_X is not set` is kept as the value `n`; a symbol that is absent has no entry (the option
+/// does not exist for that architecture or kernel version) — the two are kept apart.
+public struct KconfigFile: Sendable {
+    public struct Entry: Sendable, Equatable {
+        /// `y`, `m`, `n` (from "is not set"), a number as written, or a string without its quotes.
+        public let value: String
+        public let line: Int
+    }
+
+    public let path: String
+    /// Symbols without the `CONFIG_` prefix.
+    public private(set) var entries: [String: Entry] = [:]
+    /// From the header comment `# Linux/x86 6.1.0 Kernel Configuration`.
+    public private(set) var headerArch: String?
+    public private(set) var version: [Int]?
+    public private(set) var versionLine: Int?
+
+    /// The largest decompressed (or plain) .config read: a real one is well under 1 MiB.
+    public static let maxBytes = 64 << 20
+
+    /// Reads `path`, gunzipping when it starts with the gzip magic.
+    public static func load(path: String) throws -> KconfigFile {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw InputError("--kconfig \(path)", expected: "a readable kernel .config or config.gz (\(exists ? "permission denied" : "no such file"))")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+        guard data.count <= maxBytes else {
+            throw InputError("--kconfig \(path)", expected: "a kernel .config of at most \(maxBytes >> 20) MiB")
+        }
+        let text: String
+        if data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b {
+            text = try gunzip(data, path: path)
+        } else {
+            text = String(decoding: data, as: UTF8.self)
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Decompresses gzip data, refusing more than `maxBytes` of output.
+    static func gunzip(_ data: Data, path: String) throws -> String {
+        let cap = maxBytes
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+        defer { out.deallocate() }
+        var produced = 0
+        let st: cz_status = data.withUnsafeBytes { raw in
+            cz_gunzip(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, out, cap, &produced)
+        }
+        switch st {
+        case CZ_OK:
+            return String(decoding: UnsafeBufferPointer(start: out, count: produced), as: UTF8.self)
+        case CZ_TOO_LARGE:
+            throw InputError("--kconfig \(path)", expected: "a gzip-compressed .config that decompresses to at most \(cap >> 20) MiB")
+        default:
+            throw InputError("--kconfig \(path)", expected: "a valid gzip stream (it is truncated or corrupt)")
+        }
+    }
+
+    /// Parses .config text. Every line is blank, a comment, `CONFIG_NAME=value` or
+    /// `# CONFIG_NAME is not set`; anything else is an `InputError` naming `path:line`.
+    public static func parse(_ text: String, path: String) throws -> KconfigFile {
+        var f = KconfigFile(path: path)
+        var lineNo = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            var line = Substring(raw)
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            if t.hasPrefix("#") {
+                let body = t.dropFirst().trimmingCharacters(in: .whitespaces)
+                if body.hasPrefix("CONFIG_"), body.hasSuffix(" is not set") {
+                    let name = body.dropFirst("CONFIG_".count).dropLast(" is not set".count)
+                    guard isSymbol(name) else { throw malformed(path, lineNo, t) }
+                    try f.set(String(name), "n", lineNo)
+                } else if f.version == nil, body.hasPrefix("Linux/"), body.hasSuffix("Kernel Configuration") {
+                    let words = body.split(separator: " ")
+                    if words.count >= 2 {
+                        f.headerArch = String(words[0].dropFirst("Linux/".count))
+                        let nums = words[1].split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
+                        if nums.count >= 2 {
+                            f.version = nums
+                            f.versionLine = lineNo
+                        }
+                    }
+                }
+                continue
+            }
+            guard t.hasPrefix("CONFIG_"), let eq = t.firstIndex(of: "=") else { throw malformed(path, lineNo, t) }
+            let name = t[t.index(t.startIndex, offsetBy: "CONFIG_".count)..<eq]
+            let value = t[t.index(after: eq)...]
+            guard isSymbol(name), let v = parseValue(value) else { throw malformed(path, lineNo, t) }
+            try f.set(String(name), v, lineNo)
+        }
+        return f
+    }
+
+    private mutating func set(_ name: String, _ value: String, _ line: Int) throws {
+        if let old = entries[name], old.value != value {
+            throw InputError(
+                "\(path):\(line)",
+                expected: "one value per symbol: CONFIG_\(name) is already \(old.value == "n" ? "not set" : old.value) at line \(old.line) (contradictory config)")
+        }
+        entries[name] = Entry(value: value, line: line)
+    }
+
+    private static func isSymbol(_ s: Substring) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
+    private static func parseValue(_ v: Substring) -> String? {
+        if v == "y" || v == "m" || v == "n" { return String(v) }
+        if v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\"") {
+            return String(v.dropFirst().dropLast())
+        }
+        let digits = v.hasPrefix("-") ? v.dropFirst() : v
+        if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return String(v) }
+        if v.lowercased().hasPrefix("0x"), v.count > 2, v.dropFirst(2).allSatisfy({ $0.isHexDigit }) { return String(v) }
+        return nil
+    }
+
+    private static func malformed(_ path: String, _ line: Int, _ text: String) -> InputError {
+        let shown = text.count > 60 ? String(text.prefix(60)) + "..." : text
+        return InputError("\(path):\(line)", expected: "CONFIG_NAME=y|m|n|number|0xhex|\"string\", '# CONFIG_NAME is not set', a comment or a blank line (got '\(shown)')")
+    }
+
+    /// The entry of `CONFIG_<name>`, or nil when the symbol is absent.
+    public subscript(_ name: String) -> Entry? { entries[name] }
+
+    /// y or m: true; "is not set" or n: false; absent: nil.
+    public func bool(_ name: String) -> Bool? {
+        entries[name].map { $0.value == "y" || $0.value == "m" }
+    }
+
+    /// `CONFIG_X=y (line N)` or `# CONFIG_X is not set (line N)` for messages.
+    public func cite(_ name: String) -> String {
+        guard let e = entries[name] else { return "CONFIG_\(name) absent" }
+        return e.value == "n" ? "'# CONFIG_\(name) is not set' (line \(e.line))" : "CONFIG_\(name)=\(e.value) (line \(e.line))"
+    }
+
+    /// An integer symbol, or an `InputError` at its line.
+    func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let e = entries[name] else { return nil }
+        let v: Int? = e.value.lowercased().hasPrefix("0x") ? Int(e.value.dropFirst(2), radix: 16) : Int(e.value)
+        guard let v, range.contains(v) else {
+            throw InputError("\(path):\(e.line)", expected: "CONFIG_\(name) an integer from \(range.lowerBound) to \(range.upperBound) (got \(e.value))")
+        }
+        return v
+    }
+
+    /// True when the header names a version before `major.minor`; nil when there is no header.
+    func versionBefore(_ major: Int, _ minor: Int) -> Bool? {
+        guard let v = version else { return nil }
+        return v[0] < major || (v[0] == major && v[1] < minor)
+    }
+
+    public var versionString: String? { version.map { $0.map(String.init).joined(separator: ".") } }
+}
+
+/// What a kernel .config says about the rules: a configuration to check, or "no rule applies".
+public enum KconfigOutcome: Sendable {
+    /// A SPARSEMEM architecture the tool models; `config.derivedFrom` says where each value came from.
+    case config(SparseConfig)
+    /// An architecture without SPARSEMEM (FLATMEM: i386, armhf): no rule applies.
+    case notApplicable(path: String, arch: String, reason: String)
+}
+
+extension KconfigFile {
+    /// Reads the architecture, page size, VA/PA bits, MAX_PAGE_ORDER and every switch the rules depend
+    /// on. A malformed value, an unknown architecture or a contradictory config is an `InputError` with
+    /// `path:line`.
+    public func derive() throws -> KconfigOutcome {
+        var from: [String] = []
+        var assumed: [String] = []
+        let file = (path as NSString).lastPathComponent
+
+        func contradiction(_ a: String, _ b: String, _ why: String) -> InputError {
+            let line = entries[b]?.line ?? entries[a]?.line ?? 1
+            return InputError("\(path):\(line)", expected: "a consistent config: \(cite(a)) and \(cite(b)) \(why) (contradictory config)")
+        }
+
+        // Architecture.
+        let archSymbols: [(String, Arch)] = [
+            ("X86_64", .x86_64), ("ARM64", .arm64), ("RISCV", .riscv64), ("LOONGARCH", .loongarch64),
+            ("PPC64", .powerpc64), ("S390", .s390x),
+        ]
+        let found = archSymbols.filter { bool($0.0) == true }
+        if found.count > 1 {
+            throw contradiction(found[0].0, found[1].0, "name two architectures")
+        }
+        let sparse = bool("SPARSEMEM") == true
+        guard let (archSym, arch) = found.first else {
+            let name = headerArch ?? (bool("X86_32") == true ? "i386" : (bool("ARM") == true ? "arm" : "unknown"))
+            if !sparse {
+                let flat = bool("FLATMEM") == true ? cite("FLATMEM") : "no CONFIG_SPARSEMEM"
+                return .notApplicable(
+                    path: path, arch: name,
+                    reason: "\(name) uses FLATMEM (\(flat)): there is no SPARSEMEM section array and no vmemmap, so no rule applies")
+            }
+            throw InputError(
+                "\(path):\(versionLine ?? entries["SPARSEMEM"]?.line ?? 1)",
+                expected: "a .config of a modelled architecture (CONFIG_X86_64, CONFIG_ARM64, CONFIG_RISCV, CONFIG_LOONGARCH, CONFIG_PPC64 with PPC_BOOK3S_64, CONFIG_S390); this one is \(name) (unknown architecture)")
+        }
+        from.append("architecture \(arch.rawValue) <- \(cite(archSym))\(versionString.map { ", kernel \($0) (line \(versionLine!))" } ?? "")")
+        if !sparse {
+            return .notApplicable(
+                path: path, arch: arch.rawValue,
+                reason: "\(arch.rawValue) without SPARSEMEM (\(cite("SPARSEMEM"))): no section array and no vmemmap, so no rule applies")
+        }
+        if bool("64BIT") == false {
+            throw InputError("\(path):\(entries["64BIT"]!.line)", expected: "a 64-bit \(arch.rawValue) config (CONFIG_64BIT is not set)")
+        }
+        if arch == .powerpc64, bool("PPC_BOOK3S_64") != true {
+            throw InputError(
+                "\(path):\(entries["PPC64"]!.line)",
+                expected: "a powerpc64 book3s config (CONFIG_PPC_BOOK3S_64=y); book3e / 32-bit powerpc is not modelled (unknown architecture)")
+        }
+
+        // Page size: every symbol that names it must agree.
+        var pageShift: UInt32?
+        var pageFrom = ""
+        func page(_ shift: UInt32, _ sym: String) throws {
+            if let p = pageShift, p != shift {
+                let first = pageFrom.split(separator: " ").first.map(String.init) ?? ""
+                throw InputError(
+                    "\(path):\(entries[sym]?.line ?? 1)",
+                    expected: "one page size: \(cite(sym)) says \(Units.human(1 << UInt64(shift))) but \(first) says \(Units.human(1 << UInt64(p))) (contradictory config)")
+            }
+            if pageShift == nil { pageFrom = cite(sym) }
+            pageShift = shift
+        }
+        for sym in ["PAGE_SHIFT", "ARM64_PAGE_SHIFT", "PPC_PAGE_SHIFT"] {
+            if let v = try int(sym, range: 10...21) { try page(UInt32(v), sym) }
+        }
+        for (k, shift) in [("4", UInt32(12)), ("16", 14), ("64", 16)] {
+            for sym in ["PAGE_SIZE_\(k)KB", "ARM64_\(k)K_PAGES", "PPC_\(k)K_PAGES"] where bool(sym) == true {
+                try page(shift, sym)
+            }
+        }
+        let p: UInt32
+        if let ps = pageShift {
+            p = ps
+            from.append("page size \(Units.human(1 << UInt64(p))) <- \(pageFrom)")
+        } else {
+            p = 12
+            from.append("page size 4 KiB <- no page-size symbol (before 6.12, x86 and s390 have none: always 4 KiB)")
+        }
+
+        // The preset the remaining architecture constants come from.
+        let k = 1 << (p - 10)
+        var presetName: String
+        var base: SparseConfig?
+        switch arch {
+        case .x86_64:
+            presetName = "x86_64"
+            let levels = try int("PGTABLE_LEVELS", range: 2...5)
+            if bool("X86_5LEVEL") == true || levels == 5 {
+                assumed.append("4-level paging at boot: \(bool("X86_5LEVEL") == true ? cite("X86_5LEVEL") : cite("PGTABLE_LEVELS")) only makes 5-level possible, LA57 is decided at boot (check --preset x86_64-la57 for the other case)")
+            }
+        case .arm64:
+            guard let va = try int("ARM64_VA_BITS", range: 36...52) else {
+                throw InputError("\(path):\(entries[archSym]!.line)", expected: "CONFIG_ARM64_VA_BITS in an arm64 config")
+            }
+            presetName = "arm64-\(k)k-va\(va)"
+            if Preset.named(presetName) == nil {
+                base = Preset.arm64Config(name: presetName, pageShift: p, vaBits: UInt32(va))
+            }
+            from.append("VA_BITS \(va) <- \(cite("ARM64_VA_BITS"))\(va > 48 ? " (a maximum: VA_BITS_MIN \(p == 14 ? 47 : 48) sizes the vmemmap)" : "")")
+        case .riscv64:
+            presetName = "riscv64-sv39"
+            assumed.append("sv39 paging: a riscv64 kernel picks sv57, sv48 or sv39 at boot (no .config symbol)")
+        case .loongarch64:
+            presetName = "loongarch64-\(k)k"
+        case .powerpc64:
+            let radix = bool("PPC_RADIX_MMU") == true
+            presetName = "powerpc64-\(radix ? "radix" : "hash")-\(k)k"
+            assumed.append(radix
+                ? "radix MMU at boot (\(cite("PPC_RADIX_MMU")); the hash MMU is chosen on pre-POWER9 or with disable_radix)"
+                : "hash MMU (\(cite("PPC_RADIX_MMU")))")
+        case .s390x:
+            presetName = "s390x"
+        }
+        if base == nil {
+            guard let preset = Preset.named(presetName), preset.pageShift == p else {
+                throw InputError(
+                    "\(path):\(entries["PAGE_SHIFT"]?.line ?? entries[archSym]!.line)",
+                    expected: "a page size \(arch.rawValue) has (no preset \(presetName) for \(Units.human(1 << UInt64(p))) pages; contradictory config)")
+            }
+            base = preset.config
+        }
+        var c = base!
+        from.append("architecture constants (SECTION_SIZE_BITS \(c.sectionSizeBits), PMD 2^\(c.pmdShift), PUD 2^\(c.pudShift), base formula) <- preset \(presetName)")
+
+        // LoongArch page-table levels.
+        if arch == .loongarch64, let levels = try int("PGTABLE_LEVELS", range: 2...4),
+           case let .loongarch64(old, vab, pab, kf) = c.layout, old != UInt32(levels) {
+            c.layout = .loongarch64(levels: UInt32(levels), cpuVABits: vab, cpuPABits: pab, kfenceAreaSize: kf)
+            c.pudShift = levels >= 3 ? 3 * p - 6 : 2 * p - 3
+            from.append("\(levels)-level page tables <- \(cite("PGTABLE_LEVELS"))")
+        }
+
+        // MAX_PHYSMEM_BITS.
+        if arch == .arm64, let pa = try int("ARM64_PA_BITS", range: 36...52) {
+            c.maxPhysmemBits = UInt32(pa)
+            from.append("MAX_PHYSMEM_BITS \(pa) <- \(cite("ARM64_PA_BITS"))")
+        }
+        if arch == .s390x, let pa = try int("MAX_PHYSMEM_BITS", range: 42...53) {
+            c.maxPhysmemBits = UInt32(pa)
+            from.append("MAX_PHYSMEM_BITS \(pa) <- \(cite("MAX_PHYSMEM_BITS"))")
+        }
+
+        // MAX_PAGE_ORDER: ARCH_FORCE_MAX_ORDER changed meaning in 6.4 (exclusive -> inclusive).
+        if let v = try int("ARCH_FORCE_MAX_ORDER", range: 1...64) {
+            switch versionBefore(6, 4) {
+            case true?:
+                c.maxPageOrder = UInt32(v - 1)
+                from.append("MAX_PAGE_ORDER \(v - 1) <- \(cite("ARCH_FORCE_MAX_ORDER")) minus one (before 6.4 it was MAX_ORDER, one more than the largest order; kernel \(versionString!))")
+            case false?:
+                c.maxPageOrder = UInt32(v)
+                from.append("MAX_PAGE_ORDER \(v) <- \(cite("ARCH_FORCE_MAX_ORDER")) (6.4+: the largest order itself)")
+            case nil:
+                c.maxPageOrder = UInt32(v)
+                from.append("MAX_PAGE_ORDER \(v) <- \(cite("ARCH_FORCE_MAX_ORDER"))")
+                assumed.append("the 6.4+ meaning of ARCH_FORCE_MAX_ORDER (no '# Linux/... Kernel Configuration' header gives the version)")
+            }
+        } else if let v = try int("FORCE_MAX_ZONEORDER", range: 1...64) {
+            c.maxPageOrder = UInt32(v - 1)
+            from.append("MAX_PAGE_ORDER \(v - 1) <- \(cite("FORCE_MAX_ZONEORDER")) minus one (the pre-6.1 name of MAX_ORDER)")
+        } else {
+            c.maxPageOrder = 10
+            from.append("MAX_PAGE_ORDER 10 <- CONFIG_ARCH_FORCE_MAX_ORDER absent (the default: MAX_ORDER 11 before 6.4, MAX_PAGE_ORDER 10 after)")
+        }
+
+        // Switches.
+        func flag(_ sym: String, _ what: String) -> Bool {
+            let v = bool(sym) ?? false
+            from.append("\(what) \(v ? "y" : "n") <- \(entries[sym] == nil ? "CONFIG_\(sym) absent (the option does not exist here)" : cite(sym))")
+            return v
+        }
+        c.sparsememVmemmap = flag("SPARSEMEM_VMEMMAP", "SPARSEMEM_VMEMMAP")
+        c.sparsememExtreme = flag("SPARSEMEM_EXTREME", "SPARSEMEM_EXTREME")
+        c.hugetlbPage = flag("HUGETLB_PAGE", "HUGETLB_PAGE")
+        c.archHasGiganticPage = flag("ARCH_HAS_GIGANTIC_PAGE", "ARCH_HAS_GIGANTIC_PAGE")
+        c.haveTHPPud = flag("HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD", "HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD")
+        c.zoneDevice = flag("ZONE_DEVICE", "ZONE_DEVICE")
+        c.vmemmapPreinit = flag("SPARSEMEM_VMEMMAP_PREINIT", "SPARSEMEM_VMEMMAP_PREINIT")
+        if bool("PAGE_EXTENSION") == true {
+            c.memSectionSize = 32
+            from.append("sizeof(struct mem_section) 32 <- \(cite("PAGE_EXTENSION")) (page_ext pointer and pad)")
+        } else {
+            c.memSectionSize = 16
+        }
+        let wantSym = entries["ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP"] != nil
+            ? "ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP" : "ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP"
+        c.archWantHVO = bool(wantSym) ?? false
+        from.append("ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP \(c.archWantHVO ? "y" : "n") <- \(entries[wantSym] == nil ? "neither CONFIG_ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP (6.2+) nor CONFIG_ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (6.1) present" : cite(wantSym))")
+        if let hvo = bool("HUGETLB_PAGE_OPTIMIZE_VMEMMAP") {
+            if hvo && !c.sparsememVmemmap {
+                throw contradiction("SPARSEMEM_VMEMMAP", "HUGETLB_PAGE_OPTIMIZE_VMEMMAP", "disagree: HVO depends on SPARSEMEM_VMEMMAP (fs/Kconfig)")
+            }
+            if hvo && !c.hugetlbPage {
+                throw contradiction("HUGETLB_PAGE", "HUGETLB_PAGE_OPTIMIZE_VMEMMAP", "disagree: HVO is def_bool HUGETLB_PAGE (fs/Kconfig)")
+            }
+            c.hvo = hvo
+            from.append("HUGETLB_PAGE_OPTIMIZE_VMEMMAP \(hvo ? "y" : "n") <- \(cite("HUGETLB_PAGE_OPTIMIZE_VMEMMAP"))")
+        } else {
+            c = c.withKconfigHVO()
+            from.append("HUGETLB_PAGE_OPTIMIZE_VMEMMAP \(c.hvo ? "y" : "n") <- CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP absent; derived from fs/Kconfig (def_bool HUGETLB_PAGE, depends on ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP && SPARSEMEM_VMEMMAP)")
+        }
+        if let g = bool("HAVE_GIGANTIC_FOLIOS") {
+            if g != c.haveGiganticFolios {
+                throw InputError(
+                    "\(path):\(entries["HAVE_GIGANTIC_FOLIOS"]!.line)",
+                    expected: "CONFIG_HAVE_GIGANTIC_FOLIOS to match mm/Kconfig's (HUGETLB_PAGE && ARCH_HAS_GIGANTIC_PAGE) || (ZONE_DEVICE && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) = \(c.haveGiganticFolios ? "y" : "n") (contradictory config)")
+            }
+            from.append("HAVE_GIGANTIC_FOLIOS \(g ? "y" : "n") <- \(cite("HAVE_GIGANTIC_FOLIOS"))")
+        } else {
+            from.append("HAVE_GIGANTIC_FOLIOS \(c.haveGiganticFolios ? "y" : "n") <- CONFIG_HAVE_GIGANTIC_FOLIOS absent (before 6.16); derived from mm/Kconfig: (HUGETLB_PAGE && ARCH_HAS_GIGANTIC_PAGE) || (ZONE_DEVICE && HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)")
+        }
+
+        // KASLR.
+        switch arch {
+        case .x86_64:
+            c.kaslr = bool("RANDOMIZE_MEMORY") == true
+            from.append("vmemmap_base randomised: \(c.kaslr ? "yes" : "no") <- \(entries["RANDOMIZE_MEMORY"] == nil ? "CONFIG_RANDOMIZE_MEMORY absent" : cite("RANDOMIZE_MEMORY"))")
+            if c.kaslr { assumed.append("the KASLR slot of vmemmap_base: judged at the alignment every slot is guaranteed (PUD, arch/x86/mm/kaslr.c)") }
+        case .arm64:
+            c.kaslr = bool("RANDOMIZE_BASE") == true
+            from.append("linear map randomised: \(c.kaslr ? "yes" : "no") <- \(entries["RANDOMIZE_BASE"] == nil ? "CONFIG_RANDOMIZE_BASE absent" : cite("RANDOMIZE_BASE"))")
+            if c.kaslr { assumed.append("the KASLR offset of memstart_addr: judged at the alignment every offset is guaranteed (ARM64_MEMSTART_ALIGN steps, arch/arm64/mm/init.c)") }
+        default:
+            break
+        }
+        if let dbg = bool("DEBUG_VM") {
+            from.append("DEBUG_VM \(dbg ? "y: the kernel's own VM_WARN_ON_ONCE alignment check is built in" : "n: the kernel's own VM_WARN_ON_ONCE alignment check compiles away") <- \(cite("DEBUG_VM"))")
+        }
+
+        c.preset = file
+        c.kconfigPath = path
+        c.kconfigLines = entries.filter { kconfigSymbolsOfInterest.contains($0.key) }.mapValues(\.line)
+        c.derivedFrom = from
+        c.assumed += assumed
+        // The values a .config cannot carry come from the preset (DRAM start) — listed by applying().
+        c = try c.applying(Overrides())
+        do {
+            try c.validate()
+        } catch let e as InputError {
+            throw InputError("\(path)", expected: "a configuration the kernel builds: derived \(e.description)")
+        }
+        return .config(c)
+    }
+}
+
+/// The CONFIG_ symbols whose lines results may point at (SARIF locations, annotations).
+let kconfigSymbolsOfInterest: Set<String> = [
+    "HUGETLB_PAGE_OPTIMIZE_VMEMMAP", "SPARSEMEM_VMEMMAP", "ZONE_DEVICE", "SPARSEMEM_VMEMMAP_PREINIT",
+    "X86_64", "ARM64", "RISCV", "LOONGARCH", "PPC64", "S390", "PAGE_SHIFT", "ARCH_FORCE_MAX_ORDER",
+    "RANDOMIZE_MEMORY", "RANDOMIZE_BASE", "HUGETLB_PAGE",
+]
+
+extension SparseConfig {
+    /// The .config line a rule's result is best pinned to: the switch that turns the rule on.
+    public func kconfigLine(for rule: String) -> Int? {
+        let keys: [String]
+        switch rule {
+        case RuleID.folioVmemmapAlign.rawValue, RuleID.folioVmemmapAlignV2.rawValue:
+            keys = ["HUGETLB_PAGE_OPTIMIZE_VMEMMAP", "SPARSEMEM_VMEMMAP", "X86_64", "ARM64", "RISCV", "LOONGARCH", "PPC64", "S390"]
+        default:
+            keys = ["ZONE_DEVICE", "SPARSEMEM_VMEMMAP_PREINIT", "SPARSEMEM_VMEMMAP"]
+        }
+        return keys.lazy.compactMap { kconfigLines[$0] }.first
+    }
+}
+
+/// Expands `--kconfig` arguments: files as given, directories to their regular files (sorted).
+public func expandKconfigPaths(_ paths: [String]) throws -> [String] {
+    var out: [String] = []
+    for p in paths {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []
+            let files = names.sorted().map { (p as NSString).appendingPathComponent($0) }.filter {
+                var d: ObjCBool = false
+                return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue && !(($0 as NSString).lastPathComponent.hasPrefix("."))
+            }
+            guard !files.isEmpty else {
+                throw InputError("--kconfig \(p)", expected: "a directory holding kernel .config files (it is empty)")
+            }
+            out += files
+        } else {
+            out.append(p)
+        }
+    }
+    return out
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import SparseCheck
+
+extension RuleID: ExpressibleByArgument {}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a rule: what it protects, the kernel code it mirrors, and a configuration's arithmetic step by step.")
+
+    @Argument(help: ArgumentHelp("The rule: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "rule"))
+    var rule: RuleID
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: ArgumentHelp("Explain for the configuration of a kernel .config (plain or gzip).", valueName: "file"))
+    var kconfig: String?
+
+    func validate() throws {
+        _ = try outcome()
+    }
+
+    func outcome() throws -> KconfigOutcome {
+        if let k = kconfig { return try options.makeConfig(kconfig: k) }
+        return .config(try options.makeConfig())
+    }
+
+    func run() throws {
+        switch try outcome() {
+        case let .config(c):
+            print(Explain.text(rule, try Checker.check(c)))
+        case let .notApplicable(path, arch, reason):
+            print(Explain.about(rule))
+            print("\n\(path): \(arch): no rule applies: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import SparseCheck
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Check the cartesian product of presets or kernel .configs and parameter axes.",
+        discussion: """
+            Each axis is a comma-separated list or a START:END:STEP range (END excluded; hex and sizes \
+            like 64G or 2M accepted). An axis that does not apply to a source (e.g. --dram-bases on \
+            x86_64, --page-sizes on a .config) keeps its first value and counts the rest as skipped \
+            duplicates; an invalid combination (one the kernel would not build) is skipped with its reason. \
+            Memory stays flat; --format jsonl streams one result per line as it is produced.
+            Exit 0 when no combination fails at or above --fail-on, 1 when one does, 2 for bad input.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Presets: all, a comma-separated list, or globs such as 'arm64-*' (default: all, unless --kconfig is given).", valueName: "list"))
+    var presets: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Kernel .config files (plain or gzip) or directories of them; sources in addition to --presets.", valueName: "file"))
+    var kconfig: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Kernel versions whose formulas apply: a list of 6.18, 7.1, next, or all (default 7.1).", valueName: "list"))
+    var kernel: String = KernelVersion.v7_1.rawValue
+
+    @Option(name: .long, help: ArgumentHelp("Page sizes, a list such as 4K,16K,64K (default: each preset's own).", valueName: "list"))
+    var pageSizes: String?
+
+    @Option(name: .long, help: ArgumentHelp("SECTION_SIZE_BITS values: a list or START:END:STEP.", valueName: "axis"))
+    var sectionBits: String?
+
+    @Option(name: .long, help: ArgumentHelp("sizeof(struct page) values in bytes: a list or START:END:STEP.", valueName: "axis"))
+    var structPageSizes: String?
+
+    @Option(name: .long, help: ArgumentHelp("What-if MAX_FOLIO_ORDER values: a list or START:END:STEP.", valueName: "axis"))
+    var maxFolioOrders: String?
+
+    @Option(name: .long, help: ArgumentHelp("Physical DRAM starts (arm64, riscv64): a list or START:END:STEP such as 0:64G:2M.", valueName: "axis"))
+    var dramBases: String?
+
+    @Option(name: .long, help: ArgumentHelp("Explicit pfn_to_page(0) values replacing the architecture's formula: a list or START:END:STEP.", valueName: "axis"))
+    var vmemmapBases: String?
+
+    @Option(name: .long, help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"))
+    var hvo: String = HVOChoice.config.rawValue
+
+    @OptionGroup var machine: MachineOptions
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try makeSweep()
+    }
+
+    func makeSweep() throws -> Sweep {
+        var spec = SweepSpec()
+        if presets != nil || kconfig.isEmpty {
+            spec.sources = try SweepSpec.presets(matching: presets ?? "all").map { .preset($0) }
+        }
+        for path in try expandKconfigPaths(kconfig) {
+            switch try KconfigFile.load(path: path).derive() {
+            case let .config(c): spec.sources.append(.kconfig(c))
+            case let .notApplicable(p, arch, reason): spec.notApplicable.append((p, arch, reason))
+            }
+        }
+        if kernel.lowercased() == "all" {
+            spec.kernels = KernelVersion.allCases
+        } else {
+            spec.kernels = try kernel.split(separator: ",").map { k in
+                let t = k.trimmingCharacters(in: .whitespaces)
+                guard let v = KernelVersion(rawValue: t) else {
+                    throw InputError("--kernel \(kernel)", expected: "a list of \(KernelVersion.allCases.map(\.rawValue).joined(separator: ", ")), or all")
+                }
+                return v
+            }
+            guard !spec.kernels.isEmpty else { throw InputError("--kernel ''", expected: "at least one kernel version") }
+        }
+        if let p = pageSizes {
+            let axis = try SweepAxis.parse(p, option: "--page-sizes", allowRange: false) {
+                UInt64(try Units.parsePageSize($0, option: "--page-sizes"))
+            }
+            if case let .list(v) = axis { spec.pageShifts = v.map { UInt32($0) } }
+        }
+        if let s = sectionBits {
+            spec.sectionBits = try SweepAxis.parse(s, option: "--section-bits") {
+                UInt64(try Units.parseInt($0, option: "--section-bits", range: 0...63, what: "SECTION_SIZE_BITS"))
+            }
+        }
+        if let s = structPageSizes {
+            spec.structPageSizes = try SweepAxis.parse(s, option: "--struct-page-sizes") {
+                let v = try Units.parseSize($0, option: "--struct-page-sizes")
+                guard v >= 8, v <= 4096, v % 8 == 0 else {
+                    throw InputError("--struct-page-sizes \($0)", expected: "sizeof(struct page) in bytes, a multiple of 8 from 8 to 4096")
+                }
+                return v
+            }
+        }
+        if let s = maxFolioOrders {
+            spec.maxFolioOrders = try SweepAxis.parse(s, option: "--max-folio-orders") {
+                UInt64(try Units.parseInt($0, option: "--max-folio-orders", range: 0...63, what: "MAX_FOLIO_ORDER"))
+            }
+        }
+        if let s = dramBases {
+            spec.dramBases = try SweepAxis.parse(s, option: "--dram-bases") { try Units.parseSize($0, option: "--dram-bases") }
+        }
+        if let s = vmemmapBases {
+            spec.vmemmapBases = try SweepAxis.parse(s, option: "--vmemmap-bases") { try Units.parseSize($0, option: "--vmemmap-bases") }
+        }
+        guard let h = HVOChoice(rawValue: hvo.lowercased()) else {
+            throw InputError("--hvo \(hvo)", expected: "config, on, off or both")
+        }
+        spec.hvo = h
+        spec.fixed = try Overrides.parse(machine.text)
+        spec.fixedArgs = machine.arguments
+        guard !spec.sources.isEmpty || !spec.notApplicable.isEmpty else {
+            throw InputError("sweep", expected: "at least one preset or .config")
+        }
+        return try Sweep(spec)
+    }
+
+    func run() throws {
+        let sweep = try makeSweep()
+        let failOn = output.failOn.severity
+        let out = OutputStream()
+        let progress = Progress(total: sweep.total)
+        let format = output.format
+        var summary: SweepSummary
+        switch format {
+        case .text:
+            summary = try sweep.run(failOn: failOn, progress: progress.update)
+        case .junit:
+            // JUnit carries its totals up front: a first, allocation-free pass counts them.
+            let counted = try sweep.run(failOn: failOn, progress: progress.update)
+            let writer = ResultWriter(format: format, out: out, failOn: failOn)
+            writer.begin(junit: counted.junitTotals(sweep, failOn: failOn))
+            for na in sweep.spec.notApplicable { writer.notApplicable(path: na.path, arch: na.arch, reason: na.reason) }
+            summary = try sweep.run(failOn: failOn, emit: { _, r in writer.add(r) }, progress: progress.update)
+            writer.end(summary: .null)
+        default:
+            let writer = ResultWriter(format: format, out: out, failOn: failOn)
+            writer.begin()
+            for na in sweep.spec.notApplicable { writer.notApplicable(path: na.path, arch: na.arch, reason: na.reason) }
+            summary = try sweep.run(failOn: failOn, emit: { _, r in writer.add(r) }, progress: progress.update)
+            writer.end(summary: format == .json ? summary.json(sweep, failOn: failOn) : .null)
+        }
+        progress.finish()
+        let failed = summary.failed > 0
+        if format == .text && !(output.quiet && !failed) {
+            out.line(summary.text(sweep, failOn: failOn))
+            out.flush()
+        }
+        if !(output.quiet && !failed) {
+            output.annotate(summary.groups.filter { g in failOn.map { g.rule.severity >= $0 } ?? false }.map { g in
+                let c = try? sweep.config(at: g.firstIndex)
+                return GitHubAnnotations.line(
+                    severity: g.rule.severity, title: "memmap-check \(g.rule.rawValue)",
+                    message: "\(g.count) combination(s) of \(g.source) fail under kernel \(g.kernel.rawValue); smallest: \(c.map(Report.label) ?? "?"); reproduce: \(sweep.checkCommand(at: g.firstIndex))",
+                    file: c?.kconfigPath, line: c.flatMap { $0.kconfigLine(for: g.rule.rawValue) })
+            })
+        }
+        if failed { throw ExitCode(ExitStatus.failed.rawValue) }
+    }
+}
+
+/// Progress on stderr, only when stderr is a terminal and the sweep has run for more than half a second.
+final class Progress {
+    let total: UInt64
+    let start = Date()
+    let tty = isatty(2) == 1
+    var shown = false
+
+    init(total: UInt64) { self.total = total }
+
+    func update(_ done: UInt64) {
+        guard tty else { return }
+        let t = Date().timeIntervalSince(start)
+        guard t > 0.5 else { return }
+        shown = true
+        let pct = total == 0 ? 100 : Double(done) * 100 / Double(total)
+        FileHandle.standardError.write(Data(String(format: "\rsweep: %llu / %llu combinations (%.1f%%), %.1f s", done, total, pct, t).utf8))
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+    }
+}
