@@ -30,9 +30,6 @@ public struct LibNuma: NumaQuery {
     public func distance(_ a: Int, _ b: Int) -> Int { Int(cs_numa_distance(Int32(a), Int32(b))) }
 }
 
-/// Hook for the kernel `.config` reader (issue 3): given the config file's path and bytes (gzip for
-/// /proc/config.gz) and the preset-derived configuration, return the configuration the file describes.
-public typealias KernelConfigLoader = @Sendable (_ path: String, _ bytes: [UInt8], _ base: SparseConfig) throws -> SparseConfig
 
 /// Reads a host's layout from libnuma, sysfs and procfs (or a captured tree). Each source is optional;
 /// failures become `SourceStatus` entries. Throws `EnvironmentError` only when no layout source at all

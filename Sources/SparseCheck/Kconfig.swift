@@ -31,6 +31,12 @@ public struct KconfigFile: Sendable {
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+        return try load(data: data, path: path)
+    }
+
+    /// Parses already-read bytes (plain or gzip) named `path`: how `host` reads the running kernel's
+    /// config through its bounded, root-confined reader.
+    public static func load(data: Data, path: String) throws -> KconfigFile {
         guard data.count <= maxBytes else {
             throw InputError("--kconfig \(path)", expected: "a kernel .config of at most \(maxBytes >> 20) MiB")
         }

@@ -1,3 +1,4 @@
+import Foundation
 internal import CSparse
 
 /// The layout rules (same finding format as the config rules; each finding also carries `nodes`, and
@@ -82,13 +83,52 @@ extension NodeLayout {
         }
     }
 
-    /// The configuration this layout runs with: the preset for its machine (or `preset`), the host's page
-    /// size and BTF struct page size unless overridden, then `overrides`; preset-derived values are
-    /// marked assumed. `configLoader` (issue 3's `.config` reader) refines it when a config file exists.
-    public func config(preset: String?, overrides o: Overrides, configLoader: KernelConfigLoader? = nil,
-                       files: HostFiles? = nil) throws -> (SparseConfig, Bool) {
+    /// The configuration this layout runs with. With no `--preset` or `--page-size` what-if, the
+    /// running kernel's own `.config` (`/proc/config.gz` or `boot/config-<release>`, read through the
+    /// bounded, root-confined `files`) gives the architecture constants and every CONFIG_ switch;
+    /// otherwise, or when it cannot be read, the preset for the machine does, marked assumed. Either
+    /// way the host's facts (BTF's sizeof(struct page), the kernel release's formulas) apply next and
+    /// the user's overrides last. Returns the configuration and whether the kernel config was used.
+    public func config(preset: String?, overrides o: Overrides, files: HostFiles? = nil) throws -> (SparseConfig, Bool) {
         var eff = o
         var assumed: [String] = []
+        if eff.structPageSize == nil, let s = structPageSize { eff.structPageSize = s }
+        if eff.kernel == nil, let r = kernelRelease {
+            let nums = r.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+            if nums.count == 2 { eff.kernel = (nums[0], nums[1]) < (7, 1) ? .v6_18 : .v7_1 }
+        }
+        if let r = kernelRelease, o.kernel == nil {
+            assumed.append("kernel \(eff.kernel?.rawValue ?? KernelVersion.v7_1.rawValue) formulas for release \(r)")
+        }
+        if o.structPageSize == nil && structPageSize == nil {
+            assumed.append("sizeof(struct page): the configuration's (no BTF at sys/kernel/btf/vmlinux)")
+        }
+
+        // The running kernel's .config, unless the user asked for a preset or page-size what-if.
+        var why: String?
+        if preset == nil, o.pageShift == nil, let files, let path = kernelConfigPath {
+            let rel = files.isLive ? String(path.dropFirst()) : path
+            do {
+                let bytes = try files.bytes(rel, cap: KconfigFile.maxBytes)
+                switch try KconfigFile.load(data: Data(bytes), path: path).derive() {
+                case var .config(kc):
+                    if let p = hostPageSize, p != kc.pageSize {
+                        kc.notes.append("the host's page size (\(Units.human(p))) differs from \(path)'s (\(Units.human(kc.pageSize))): is the config the running kernel's?")
+                    }
+                    var c = try kc.applying(eff)
+                    c.assumed += assumed
+                    try c.validate()
+                    return (c, true)
+                case let .notApplicable(_, _, reason):
+                    why = "\(path): \(reason)"
+                }
+            } catch let e as InputError {
+                why = e.description
+            } catch {
+                why = "\(path): \(error)"
+            }
+        }
+
         let name = preset ?? presetName
         if preset == nil && presetName == nil {
             assumed.append("machine \(machine ?? "unknown") has no preset: using \(Preset.hostDefault.name)")
@@ -98,35 +138,18 @@ extension NodeLayout {
         } else if eff.pageShift == nil {
             assumed.append("page size: the preset's (the host's is unknown)")
         }
-        if eff.structPageSize == nil, let s = structPageSize { eff.structPageSize = s }
-        if eff.kernel == nil, let r = kernelRelease {
-            let nums = r.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-            if nums.count == 2 { eff.kernel = (nums[0], nums[1]) < (7, 1) ? .v6_18 : .v7_1 }
-        }
         var c = try SparseConfig.make(preset: name, overrides: eff)
-        if o.structPageSize == nil && structPageSize == nil {
-            assumed.append("sizeof(struct page) = \(c.structPageSize) (preset; no BTF at sys/kernel/btf/vmlinux)")
-        }
-        if let r = kernelRelease, o.kernel == nil {
-            assumed.append("kernel \(c.kernel.rawValue) formulas for release \(r)")
-        }
         if preset == nil {
-            assumed.append("\(c.preset) preset values for SECTION_SIZE_BITS, MAX_PHYSMEM_BITS, MAX_PAGE_ORDER and the Kconfig options (no .config reader yet\(kernelConfigPath.map { "; \($0) exists" } ?? ""))")
+            let reason = why.map { "the kernel config could not be used: \($0)" }
+                ?? (kernelConfigPath == nil ? "no kernel config found" : "a --page-size what-if replaces the kernel config")
+            assumed.append("\(c.preset) preset values for SECTION_SIZE_BITS, MAX_PHYSMEM_BITS, MAX_PAGE_ORDER and the Kconfig options (\(reason))")
         }
-        if c.arch == .x86_64 && c.vmemmapBaseOverride == nil {
+        if c.arch == .x86_64 && c.vmemmapBaseOverride == nil && !c.kaslr {
             assumed.append("vmemmap_base without KASLR (the randomised base is only readable from kernel memory)")
         }
         c.assumed += assumed
-        var used = false
-        if let loader = configLoader, let path = kernelConfigPath, let files {
-            let rel = files.isLive ? String(path.dropFirst()) : path
-            if let bytes = try? files.bytes(rel, cap: HostFiles.textCap * 4) {
-                c = try loader(path, bytes, c)
-                used = true
-            }
-        }
         try c.validate()
-        return (c, used)
+        return (c, false)
     }
 }
 

@@ -59,6 +59,7 @@ extension Preset {
                 "vmemmap_base = __VMEMMAP_BASE_\(la57 ? "L5" : "L4") (no KASLR): arch/x86/include/asm/pgtable_64_types.h",
                 "MAX_PAGE_ORDER 10 (no ARCH_FORCE_MAX_ORDER): include/linux/mmzone.h",
                 "ARCH_HAS_GIGANTIC_PAGE, ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP, HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD: arch/x86/Kconfig",
+                "ARCH_WANT_HUGETLB_VMEMMAP_PREINIT (if X86_64, since 6.14) -> SPARSEMEM_VMEMMAP_PREINIT, one more section_mem_map flag bit: arch/x86/Kconfig, mm/Kconfig (seen in a 6.18 /proc/config.gz)",
             ],
             pageShift: 12,
             make: { p in
@@ -67,6 +68,7 @@ extension Preset {
                     maxPhysmemBits: la57 ? 52 : 46, maxPageOrder: 10, pmdShift: 21, pudShift: 30,
                     archHasGiganticPage: true, haveTHPPud: true, archWantHVO: true, hvo: true,
                     layout: .x86_64(la57: la57))
+                c.vmemmapPreinit = true
                 if p != 12 { c.notes.append("x86_64 has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
                 return c.withKconfigHVO()
             })
