@@ -26,6 +26,12 @@ public final class OutputStream {
 
     public func line(_ s: String) { write(s); write("\n") }
 
+    /// Serialises `json` straight into the buffer (no intermediate String).
+    public func write(_ json: JSON) {
+        json.write(to: &buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     public func flush() {
         guard !buffer.isEmpty else { return }
         if fd < 0 {
@@ -106,9 +112,10 @@ public final class ResultWriter {
         switch format {
         case .json:
             out.write(first ? "\n" : ",\n")
-            out.write(Report.json(r, failOn: failOn ?? .error).serialized())
+            out.write(Report.json(r, failOn: failOn ?? .error))
         case .jsonl:
-            out.line(Report.json(r, failOn: failOn ?? .error).serialized())
+            out.write(Report.json(r, failOn: failOn ?? .error))
+            out.write("\n")
         case .junit:
             let cls = xmlEscape(Report.label(r.config))
             for f in r.findings {
