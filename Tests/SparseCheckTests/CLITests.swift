@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// Runs the built `memmap-check` as a user would and checks exit codes, stdout and stderr.
@@ -123,5 +126,83 @@ struct CLITests {
         #expect((p.json?["presets"] as? [Any])?.count == 23)
         let h = try CLI.run(["--help"])
         #expect(h.status == 0 && h.stdout.contains("Exit codes"))
+    }
+}
+
+/// The configuration and CI-gate commands of issue 3, as a CI job runs them.
+@Suite("memmap-check sweep, --kconfig and CI formats")
+struct CLIGateTests {
+    static let kconfigDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/kconfig").path
+
+    @Test("sweep: exit 1 on a failing combination, 0 with --fail-on never, one summary per run")
+    func sweepExit() throws {
+        let fail = try CLI.run(["sweep", "--presets", "riscv64-sv39", "--dram-bases", "0:1G:256M"])
+        #expect(fail.status == 1 && fail.stdout.contains("folio-vmemmap-align"))
+        let never = try CLI.run(["sweep", "--presets", "riscv64-sv39", "--dram-bases", "0:1G:256M", "--fail-on", "never"])
+        #expect(never.status == 0)
+        let next = try CLI.run(["sweep", "--presets", "riscv64-*", "--kernel", "next", "--dram-bases", "0:4G:256M", "--quiet"])
+        #expect(next.status == 0 && next.stdout.isEmpty) // quiet on success
+    }
+
+    @Test("sweep --format jsonl: one parseable result per line, memmap-check/1 result objects")
+    func jsonl() throws {
+        let o = try CLI.run(["sweep", "--presets", "x86_64,arm64-4k-va48", "--kernel", "6.18,7.1", "--format", "jsonl"])
+        #expect(o.status == 0)
+        let lines = o.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        for l in lines {
+            let obj = try JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any]
+            #expect(obj?["config"] != nil && obj?["findings"] != nil && obj?["status"] != nil)
+        }
+    }
+
+    @Test("check --kconfig: amd64 6.12 passes; armhf says no rule applies; malformed input exits 2 with file:line")
+    func kconfig() throws {
+        let amd = try CLI.run(["check", "--kconfig", Self.kconfigDir + "/debian-amd64-amd64-6.12.117.config", "--format", "json"])
+        #expect(amd.status == 0)
+        #expect(rule(amd.json, "folio-vmemmap-align")?["status"] as? String == "pass")
+        let armhf = try CLI.run(["check", "--kconfig", Self.kconfigDir + "/debian-armhf-armmp-lpae-6.12.113.config"])
+        #expect(armhf.status == 0 && armhf.stdout.lowercased().contains("no rule applies"))
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("memmap-check-bad-\(getpid()).config")
+        try "CONFIG_X86_64=y\nCONFIG_SPARSEMEM=y\nthis is not a config line\n".write(to: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let o = try CLI.run(["check", "--kconfig", bad.path])
+        #expect(o.status == 2 && o.stderr.contains("\(bad.path):3") && o.stderr.split(separator: "\n").count == 1)
+        let missing = try CLI.run(["check", "--kconfig", "/nonexistent/config"])
+        #expect(missing.status == 2)
+    }
+
+    @Test("JUnit and SARIF parse back; GitHub annotations only under GITHUB_ACTIONS=true")
+    func ciFormats() throws {
+        let args = ["sweep", "--presets", "riscv64-sv39,x86_64"]
+        let junit = try CLI.run(args + ["--format", "junit"])
+        #expect(junit.status == 1)
+        let parser = XMLParser(data: Data(junit.stdout.utf8))
+        #expect(parser.parse())
+        #expect(junit.stdout.contains("<failure"))
+        let sarif = try CLI.run(args + ["--format", "sarif"])
+        let doc = try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any]
+        #expect(doc?["version"] as? String == "2.1.0")
+        let runs = doc?["runs"] as? [[String: Any]]
+        let results = runs?.first?["results"] as? [[String: Any]] ?? []
+        #expect(results.contains { $0["ruleId"] as? String == "folio-vmemmap-align" && $0["level"] as? String == "error" })
+        var env = ProcessInfo.processInfo.environment
+        env["GITHUB_ACTIONS"] = "true"
+        let gha = try CLI.run(args, environment: env)
+        #expect((gha.stdout + gha.stderr).contains("::error"))
+        env["GITHUB_ACTIONS"] = nil
+        let plain = try CLI.run(args, environment: env)
+        #expect(!(plain.stdout + plain.stderr).contains("::error"))
+    }
+
+    @Test("explain names the kernel code and shows the arithmetic; bad sweep axes exit 2")
+    func explainAndBadAxes() throws {
+        let e = try CLI.run(["explain", "folio-vmemmap-align", "--preset", "riscv64-sv39"])
+        #expect(e.status == 0 && e.stdout.contains("sparse_init") && e.stdout.contains("268435456"))
+        for bad in [["--dram-bases", "0:64G:0"], ["--dram-bases", "10:5:1"], ["--presets", "nomatch-*"], ["--hvo", "maybe"]] {
+            let o = try CLI.run(["sweep"] + bad)
+            #expect(o.status == 2 && o.stderr.split(separator: "\n").count == 1, "\(bad): \(o.stderr)")
+        }
     }
 }
