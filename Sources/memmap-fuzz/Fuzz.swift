@@ -1,11 +1,11 @@
 import Foundation
-import SparseCheck
+@testable import SparseCheck
 
 /// One fuzz harness per parser. Each must return normally for every input: a parser may reject the
 /// input with `InputError`/`EnvironmentError`, but never trap, hang or return a value that breaks
 /// the invariant checked here (a violation calls `fatalError`, which the fuzzer reports as a crash).
 enum Harness: String, CaseIterable {
-    case units
+    case units, axis, kconfig, zoneinfo, iomem, idlist, meminfo, btf
 
     func run(_ data: [UInt8]) {
         let text = String(decoding: data, as: UTF8.self)
@@ -22,6 +22,37 @@ enum Harness: String, CaseIterable {
             if let s = try? Units.parsePageSize(text), !(10...21).contains(s) { fatalError("page shift \(s)") }
             _ = try? Units.parseInt(text, option: "--x", range: 0...63, what: "x")
             _ = Units.human(UInt64(truncatingIfNeeded: data.count) &* 0x1_0000_0001)
+        case .axis:
+            if let a = try? SweepAxis.parse(text, option: "--x", { try Units.parseSize($0, option: "--x") }) {
+                let n = a.count
+                guard n > 0 else { fatalError("empty axis from \(text)") }
+                if case let .range(s, e, _) = a {
+                    let last = a.value(n - 1)
+                    guard last >= s, last < e else { fatalError("range value outside [start, end) for \(text)") }
+                }
+            }
+        case .kconfig:
+            // Plain or gzip (the reader sniffs the magic), then everything the rules derive from it.
+            if let f = try? KconfigFile.load(data: Data(data), path: "fuzz.config"),
+               let outcome = try? f.derive(), case let .config(c) = outcome {
+                _ = try? Checker.check(c)
+            }
+        case .zoneinfo:
+            _ = HostReader.parseZoneinfo(text)
+        case .iomem:
+            let (ranges, _) = HostReader.parseIomem(text)
+            for r in ranges where r.end < r.start { fatalError("iomem range ends before it starts: \(text)") }
+        case .idlist:
+            if let ids = parseIDList(text) {
+                guard ids.allSatisfy({ $0 >= 0 }) else { fatalError("negative id from \(text)") }
+                guard parseIDList(formatIDList(ids)) == ids.sorted() || ids != ids.sorted() else { fatalError("id list round trip \(text)") }
+            }
+        case .meminfo:
+            _ = HostReader.meminfoValue(text, key: "MemTotal")
+        case .btf:
+            if let size = try? BTF.structSize("page", in: data), size == 0 || size > 1 << 32 {
+                fatalError("implausible struct page size \(size)")
+            }
         }
     }
 
