@@ -3,7 +3,7 @@ import Testing
 @testable import SparseCheck
 
 /// The captured qemu fixtures (copied from shared/fixtures; files `host` reads + README + expected.json).
-private func fixture(_ name: String) -> String {
+func fixture(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/hosts/\(name)").path
 }
@@ -13,7 +13,7 @@ private func expected(_ name: String) throws -> [String: Any] {
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
-private func hostCheck(_ root: String, preset: String? = nil, overrides: Overrides = Overrides()) throws -> HostCheck {
+func hostCheck(_ root: String, preset: String? = nil, overrides: Overrides = Overrides()) throws -> HostCheck {
     let files = try HostFiles(root: root)
     let layout = try HostReader.read(files)
     let (config, _) = try layout.config(preset: preset, overrides: overrides, files: files)
