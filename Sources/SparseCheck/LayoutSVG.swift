@@ -66,7 +66,20 @@ private struct Canvas {
 
     enum Anchor: String { case start, middle, end }
 
-    func free(_ b: LabelBox) -> Bool { !labels.contains { $0.overlaps(b, padX: Canvas.padX, padY: Canvas.padY) } }
+    /// Vertical leader lines drawn so far: x, from y, to y.
+    var leaders: [(x: Double, top: Double, bottom: Double)] = []
+
+    /// No label within the padding, and no leader line through it.
+    func free(_ b: LabelBox) -> Bool {
+        !labels.contains { $0.overlaps(b, padX: Canvas.padX, padY: Canvas.padY) }
+            && !leaders.contains { LabelBox(x: $0.x - 1, y: $0.top, width: 2, height: $0.bottom - $0.top, text: "").overlaps(b, padX: 2) }
+    }
+
+    /// True when a leader dropping at `x` from `from` to the top of `b` crosses no label.
+    func clearOfLeaders(_ b: LabelBox, x: Double, from: Double) -> Bool {
+        let own = LabelBox(x: x - 1, y: from, width: 2, height: max(b.y - from, 0), text: "")
+        return !labels.contains { $0.overlaps(own) }
+    }
 
     /// Draws `s` with its baseline at `baseline` and records its box.
     @discardableResult
@@ -85,18 +98,21 @@ private struct Canvas {
     /// along the rows, away from `x`, to the nearest free spot.
     mutating func place(_ s: String, x: Double, rows: [Double], size: Double, minX: Double, maxX: Double,
                         required: Bool, bold: Bool = false, color: String = Palette.text,
-                        attrs: [(String, String)] = []) -> LabelBox? {
+                        attrs: [(String, String)] = [], leader: (x: Double, from: Double)? = nil) -> LabelBox? {
         let width = TextMetrics.width(s, size: size)
         func clamp(_ cx: Double) -> Double { min(max(cx - width / 2, minX), max(minX, maxX - width)) }
+        // An optional label may move a little off its point; a required one as far as it takes.
         var tries: [Double] = [0]
-        if required {
-            var d = 8.0
-            while d < maxX - minX { tries += [d, -d]; d += 8 }
-        }
-        for dx in tries {
-            for row in rows {
-                let b = Canvas.box(s, x: clamp(x + dx), baseline: row, size: size, anchor: .start)
-                if free(b) {
+        var d = 8.0
+        while d < (required ? maxX - minX : 48) { tries += [d, -d]; d += 8 }
+        // With a leader, first look for a spot its line reaches without crossing anything; then any spot.
+        for strict in leader == nil ? [false] : [true, false] {
+            for dx in tries {
+                for row in rows {
+                    let b = Canvas.box(s, x: clamp(x + dx), baseline: row, size: size, anchor: .start)
+                    guard free(b) else { continue }
+                    if strict, let l = leader, !clearOfLeaders(b, x: l.x, from: l.from) { continue }
+                    if let l = leader { leaders.append((l.x, l.from, b.y)) }
                     return text(s, x: b.x, baseline: row, size: size, bold: bold, color: color, attrs: attrs)
                 }
             }
@@ -425,10 +441,6 @@ private struct Renderer {
         for (s, x) in breakLabels {
             _ = cv.place(s, x: x, rows: addrRows, size: 10, minX: axisLeft, maxX: axisRight, required: true, attrs: [("data-role", "break-label")])
         }
-        for s in axis.segments {
-            _ = cv.place(hex(s.start), x: s.x0 + TextMetrics.width(hex(s.start), size: 10) / 2, rows: addrRows, size: 10, minX: axisLeft, maxX: axisRight, required: false, color: Palette.mutedText)
-            _ = cv.place(hex(s.end), x: s.x1 - TextMetrics.width(hex(s.end), size: 10) / 2, rows: addrRows, size: 10, minX: axisLeft, maxX: axisRight, required: false, color: Palette.mutedText)
-        }
         if axis.isEmpty {
             cv.text("no memory ranges to draw", x: axisLeft + 8, baseline: bandsTop + 20, size: 11, color: Palette.mutedText)
         }
@@ -459,6 +471,11 @@ private struct Renderer {
             pending.append(("section \(s): nodes \(m.nodes.map(String.init).joined(separator: "+")), \(owner)\(blk)", cx, last + bandHeight, [("data-label-for", "finding-\(m.index)")]))
         }
         y = placeWithLeaders(pending, color: Palette.mark(.nodeSectionShared))
+        // Segment ends last: optional, they give way to the leaders.
+        for s in axis.segments {
+            _ = cv.place(hex(s.start), x: s.x0 + TextMetrics.width(hex(s.start), size: 10) / 2, rows: addrRows, size: 10, minX: axisLeft, maxX: axisRight, required: false, color: Palette.mutedText)
+            _ = cv.place(hex(s.end), x: s.x1 - TextMetrics.width(hex(s.end), size: 10) / 2, rows: addrRows, size: 10, minX: axisLeft, maxX: axisRight, required: false, color: Palette.mutedText)
+        }
 
         // Legend.
         var items: [LegendItem] = []
@@ -519,8 +536,10 @@ private struct Renderer {
         let rowHeight = 15.0
         let rows = (0..<items.count).map { y + 11 + Double($0) * rowHeight }
         var lowest = y
-        for it in items {
-            guard let b = cv.place(it.label, x: it.x, rows: rows, size: 11, minX: margin, maxX: LayoutSVG.width - margin, required: true, color: color, attrs: it.attrs) else { continue }
+        // Right to left, each label starting at its mark: a leader then passes left of the labels above it.
+        for it in items.sorted(by: { $0.x > $1.x }) {
+            let w = TextMetrics.width(it.label, size: 11)
+            guard let b = cv.place(it.label, x: it.x - 4 + w / 2, rows: rows, size: 11, minX: margin, maxX: LayoutSVG.width - margin, required: true, color: color, attrs: it.attrs, leader: (it.x, it.from)) else { continue }
             let lx = min(max(it.x, b.x), b.x + b.width)
             cv.w.leaf("polyline", [("points", "\(Markup.num(it.x)),\(Markup.num(it.from)) \(Markup.num(it.x)),\(Markup.num(b.y - 3)) \(Markup.num(lx)),\(Markup.num(b.y - 1))"), ("fill", "none"), ("stroke", color), ("stroke-width", "0.8"), ("stroke-dasharray", "3 2"), ("data-role", "leader")])
             lowest = max(lowest, b.y + b.height)
@@ -693,19 +712,24 @@ private struct Renderer {
             pending.append(("\(Units.human(unit)) at \(hex(a)): struct pages of nodes \(m.nodes.map(String.init).joined(separator: "+"))", cx, last + rowHeight, [("data-label-for", "finding-\(m.index)")]))
         }
 
-        // Labels: required ones first (base, findings), then the optional tick addresses.
+        // Finding labels below two reserved rows, then the optional addresses, which give way to leaders.
+        y = rowsBottom + 36
+        let after = placeWithLeaders(pending, color: Palette.mark(.nodeMemmapOffnode))
         cv.w.leaf("line", [("x1", Markup.num(left)), ("y1", Markup.num(rowsBottom + 3)), ("x2", Markup.num(right)), ("y2", Markup.num(rowsBottom + 3)), ("stroke", Palette.axis)])
         if base >= lo && base <= hi {
             _ = cv.place("pfn_to_page(0)", x: x(base) + TextMetrics.width("pfn_to_page(0)", size: 10) / 2, rows: [tickRow], size: 10, minX: left, maxX: right, required: true, bold: true)
         }
-        for (s, tx) in tickLabels where s != hex(lo) && s != hex(hi) {
-            _ = cv.place(s, x: tx, rows: [tickRow], size: 10, minX: left, maxX: right, required: false, color: Palette.alignTick)
-        }
-        let endRows = [rowsBottom + 15]
+        // Below the rows: the range's ends, then the boundaries inside it, in two rows.
+        let endRows = [rowsBottom + 15, rowsBottom + 29]
         _ = cv.place(hex(lo), x: left + TextMetrics.width(hex(lo), size: 10) / 2, rows: endRows, size: 10, minX: left, maxX: right, required: false, color: Palette.mutedText)
         _ = cv.place(hex(hi), x: right - TextMetrics.width(hex(hi), size: 10) / 2, rows: endRows, size: 10, minX: left, maxX: right, required: false, color: Palette.mutedText)
-        y = rowsBottom + 22
-        y = placeWithLeaders(pending, color: Palette.mark(.nodeMemmapOffnode))
+        var bottom = rowsBottom + 18.0
+        for (s, tx) in tickLabels where s != hex(lo) && s != hex(hi) {
+            if let b = cv.place(s, x: tx, rows: endRows, size: 10, minX: left, maxX: right, required: false, color: Palette.alignTick) {
+                bottom = max(bottom, b.y + b.height)
+            }
+        }
+        y = max(after, bottom + 6)
 
         var items: [LegendItem] = []
         for st in [BlockState.online, .offline] where states.contains(st.rawValue) {
