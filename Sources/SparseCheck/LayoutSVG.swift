@@ -456,16 +456,9 @@ private struct Renderer {
             let r = PhysRange(start, start &+ sectionSize)
             let x0 = axis.x(r.start), x1 = max(axis.x(r.end), axis.x(r.start) + 3)
             let tops = m.nodes.compactMap(top).sorted()
-            guard let first = tops.first, let last = tops.last else { continue }
-            let attrs: [(String, String)] = [("data-rule", m.finding.rule), ("data-section", "\(s)"), ("data-nodes", Renderer.list(m.nodes)), ("data-memory-block", m.block.map(String.init) ?? ""), ("data-finding", "\(m.index)"), ("id", "finding-\(m.index)")]
-            cv.w.open("g", attrs)
-            cv.w.element("title", text: m.finding.message)
-            for t in tops {
-                rectX(x0, x1, top: t, height: bandHeight, fill: Palette.mark(.nodeSectionShared), attrs: [("fill-opacity", "0.22"), ("stroke", Palette.mark(.nodeSectionShared)), ("stroke-width", "2")])
-            }
-            let cx = (x0 + x1) / 2
-            cv.w.leaf("line", [("x1", Markup.num(cx)), ("y1", Markup.num(first + bandHeight)), ("x2", Markup.num(cx)), ("y2", Markup.num(last)), ("stroke", Palette.mark(.nodeSectionShared)), ("stroke-width", "2")])
-            cv.w.close()
+            guard let last = tops.last else { continue }
+            let cx = markFinding(m, .nodeSectionShared, x0: x0, x1: x1, tops: tops, height: bandHeight, opacity: "0.22",
+                                 attrs: [("data-section", "\(s)"), ("data-memory-block", m.block.map(String.init) ?? "")])
             let owner = m.nodes.first.map { "memmap on node \($0)" } ?? ""
             let blk = m.block.map { ", block \($0) not offlinable" } ?? ""
             pending.append(("section \(s): nodes \(m.nodes.map(String.init).joined(separator: "+")), \(owner)\(blk)", cx, last + bandHeight, [("data-label-for", "finding-\(m.index)")]))
@@ -493,6 +486,24 @@ private struct Renderer {
         if !shared.isEmpty { items.append(.init(key: "node-section-shared", text: "node-section-shared: section with pages of two nodes", swatch: .outlined(Palette.mark(.nodeSectionShared)))) }
         legend(items)
         return grid
+    }
+
+    /// A finding drawn where it applies: the same x-range outlined in each involved row (`tops`), joined
+    /// by a line; one element carrying the rule, nodes and `attrs`. Returns the mark's centre x.
+    mutating func markFinding(_ m: Mark, _ rule: LayoutRuleID, x0: Double, x1: Double, tops: [Double], height: Double,
+                              opacity: String, attrs: [(String, String)]) -> Double {
+        let colour = Palette.mark(rule)
+        cv.w.open("g", [("data-rule", m.finding.rule)] + attrs + [("data-nodes", Renderer.list(m.nodes)), ("data-finding", "\(m.index)"), ("id", "finding-\(m.index)")])
+        cv.w.element("title", text: m.finding.message)
+        for t in tops {
+            rectX(x0, x1, top: t, height: height, fill: colour, attrs: [("fill-opacity", opacity), ("stroke", colour), ("stroke-width", "2")])
+        }
+        let cx = (x0 + x1) / 2
+        if let first = tops.first, let last = tops.last, last > first {
+            cv.w.leaf("line", [("x1", Markup.num(cx)), ("y1", Markup.num(first + height)), ("x2", Markup.num(cx)), ("y2", Markup.num(last)), ("stroke", colour), ("stroke-width", "2")])
+        }
+        cv.w.close()
+        return cx
     }
 
     func gridName(_ g: LayoutSVG.Grid) -> String {
@@ -699,16 +710,10 @@ private struct Renderer {
             guard let a = m.finding.address else { continue }
             let unit = m.finding.required ?? h.backingUnit
             let ts = m.nodes.compactMap { tops[$0] }.sorted()
-            guard let first = ts.first, let last = ts.last else { continue }
+            guard let last = ts.last else { continue }
             let x0 = x(a), x1 = max(x(a &+ unit), x0 + 3)
-            cv.w.open("g", [("data-rule", m.finding.rule), ("data-section", m.section.map(String.init) ?? ""), ("data-nodes", Renderer.list(m.nodes)), ("data-address", hex(a)), ("data-finding", "\(m.index)"), ("id", "finding-\(m.index)")])
-            cv.w.element("title", text: m.finding.message)
-            for t in ts {
-                rectX(x0, x1, top: t, height: rowHeight, fill: Palette.mark(.nodeMemmapOffnode), attrs: [("fill-opacity", "0.3"), ("stroke", Palette.mark(.nodeMemmapOffnode)), ("stroke-width", "2")])
-            }
-            let cx = (x0 + x1) / 2
-            cv.w.leaf("line", [("x1", Markup.num(cx)), ("y1", Markup.num(first + rowHeight)), ("x2", Markup.num(cx)), ("y2", Markup.num(last)), ("stroke", Palette.mark(.nodeMemmapOffnode)), ("stroke-width", "2")])
-            cv.w.close()
+            let cx = markFinding(m, .nodeMemmapOffnode, x0: x0, x1: x1, tops: ts, height: rowHeight, opacity: "0.3",
+                                 attrs: [("data-section", m.section.map(String.init) ?? ""), ("data-address", hex(a))])
             pending.append(("\(Units.human(unit)) at \(hex(a)): struct pages of nodes \(m.nodes.map(String.init).joined(separator: "+"))", cx, last + rowHeight, [("data-label-for", "finding-\(m.index)")]))
         }
 
@@ -721,7 +726,8 @@ private struct Renderer {
         }
         // Below the rows: the range's ends, then the boundaries inside it, in two rows.
         let endRows = [rowsBottom + 15, rowsBottom + 29]
-        _ = cv.place(hex(lo), x: left + TextMetrics.width(hex(lo), size: 10) / 2, rows: endRows, size: 10, minX: left, maxX: right, required: false, color: Palette.mutedText)
+        // The low end sits in the label column, right-aligned to the axis, out of the leaders' way.
+        _ = cv.place(hex(lo), x: left - 2 - TextMetrics.width(hex(lo), size: 10) / 2, rows: endRows, size: 10, minX: margin, maxX: left - 2, required: false, color: Palette.mutedText)
         _ = cv.place(hex(hi), x: right - TextMetrics.width(hex(hi), size: 10) / 2, rows: endRows, size: 10, minX: left, maxX: right, required: false, color: Palette.mutedText)
         var bottom = rowsBottom + 18.0
         for (s, tx) in tickLabels where s != hex(lo) && s != hex(hi) {
