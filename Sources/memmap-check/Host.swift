@@ -17,8 +17,8 @@ struct Host: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...) instead of the live system; libnuma is not consulted.", valueName: "dir"))
     var root: String?
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @Option(name: .long, help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).")
+    var format: HostFormat = .text
 
     func validate() throws {
         _ = try Overrides.parse(options.text)
@@ -37,7 +37,13 @@ struct Host: ParsableCommand {
         switch format {
         case .json: print(Report.document(h).serialized(indent: 2))
         case .text: print(Report.text(h))
+        case .svg: print(LayoutSVG.render(h).svg, terminator: "")
         }
         if h.result.status() == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
     }
+}
+
+/// `host` also draws the layout; `check` and `presets` keep text and json.
+enum HostFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, svg
 }
