@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SparseCheckTests",
-            dependencies: ["SparseCheck", "CSparse", "memmap-check"],
+            dependencies: ["SparseCheck", "CSparse", "memmap-check", "memmap-fuzz"],
             exclude: ["Fixtures"]
         ),
     ],

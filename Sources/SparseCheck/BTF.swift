@@ -2,13 +2,14 @@
 /// a named struct without allocating per type. Every offset is checked against the buffer.
 public enum BTF {
     public enum Failure: Error, Equatable, CustomStringConvertible {
-        case badMagic, truncated(String), unknownKind(UInt32), notFound(String)
+        case badMagic, truncated(String), unknownKind(UInt32), notFound(String), implausible(String, UInt64)
         public var description: String {
             switch self {
             case .badMagic: return "not BTF (magic is not 0xeb9f)"
             case let .truncated(what): return "truncated BTF (\(what) runs past the end)"
             case let .unknownKind(k): return "unknown BTF kind \(k)"
             case let .notFound(n): return "no struct \(n) in the BTF type section"
+            case let .implausible(n, size): return "struct \(n) has an implausible size \(size) (expected 1 to 4096 bytes)"
             }
         }
     }
@@ -44,7 +45,11 @@ public enum BTF {
             guard o + 12 <= typesEnd else { throw Failure.truncated("type at offset \(o)") }
             let nameOff = try u32(o), info = try u32(o + 4), sizeOrType = try u32(o + 8)
             let kind = (info >> 24) & 0x1f, vlen = Int(info & 0xffff)
-            if kind == 4 && nameOff != 0 && nameIs(nameOff) { return UInt64(sizeOrType) }
+            if kind == 4 && nameOff != 0 && nameIs(nameOff) {
+                // A corrupt or hostile BTF must not hand a 0 or huge size to the arithmetic.
+                guard sizeOrType > 0, sizeOrType <= 4096 else { throw Failure.implausible(name, UInt64(sizeOrType)) }
+                return UInt64(sizeOrType)
+            }
             let extra: Int
             switch kind {
             case 1, 14, 17: extra = 4                  // INT, VAR, DECL_TAG

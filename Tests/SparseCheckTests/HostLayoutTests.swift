@@ -300,6 +300,12 @@ struct BTFTests {
         #expect(throws: BTF.Failure.notFound("folio")) { try BTF.structSize("folio", in: Self.blob(size: 64)) }
     }
 
+    @Test("a struct page of size 0 or above 4096 bytes is refused, not used (found by the btf fuzzer)")
+    func implausibleSize() {
+        #expect(throws: BTF.Failure.implausible("page", 0)) { try BTF.structSize("page", in: Self.blob(size: 0)) }
+        #expect(throws: BTF.Failure.implausible("page", 1 << 20)) { try BTF.structSize("page", in: Self.blob(size: 1 << 20)) }
+    }
+
     @Test func truncatedBTFIsAnError() {
         let b = Self.blob(size: 64)
         #expect(throws: BTF.Failure.self) { try BTF.structSize("page", in: Array(b.prefix(40))) }

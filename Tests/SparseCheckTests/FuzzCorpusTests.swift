@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Replays every fuzz seed and every crash the fuzzers found (Tests/Fuzz/regressions) through the same
+/// harnesses `scripts/fuzz.sh` runs, built without the fuzzer: each must pass its invariants.
+@Suite("Fuzz corpus replay")
+struct FuzzCorpusTests {
+    static let fuzzDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz")
+
+    static var targets: [String] {
+        let dir = fuzzDir.appendingPathComponent("corpus").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
+
+    @Test("every seed and regression input passes its harness", arguments: targets)
+    func replay(target: String) throws {
+        let binary = CLI.binary.deletingLastPathComponent().appendingPathComponent("memmap-fuzz")
+        var dirs = [Self.fuzzDir.appendingPathComponent("corpus/\(target)").path]
+        let regressions = Self.fuzzDir.appendingPathComponent("regressions/\(target)").path
+        if FileManager.default.fileExists(atPath: regressions) { dirs.append(regressions) }
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = dirs
+        var env = ProcessInfo.processInfo.environment
+        env["MEMMAP_FUZZ_TARGET"] = target
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("through \(target)"))
+    }
+}
