@@ -118,7 +118,9 @@ public struct HostFiles: Sendable {
     public func resolvedDir(_ rel: String) throws -> String { try checkInside(rel) }
 
     private func readFile(_ path: String, _ rel: String, cap: Int, flags: Int32) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | flags)
+        // O_NONBLOCK: a FIFO (or device) planted where a file is expected must not block the open;
+        // anything but a regular file is then refused. Regular files ignore the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags)
         guard fd >= 0 else {
             let e = errno
             if e == ENOENT { throw HostFileError.missing(display(rel)) }
@@ -126,6 +128,12 @@ public struct HostFiles: Sendable {
             throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw HostFileError.unreadable(display(rel), String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            let kind = (st.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw HostFileError.unreadable(display(rel), "\(kind) where a file is expected")
+        }
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -104,6 +104,9 @@ public struct KconfigFile: Sendable {
             guard isSymbol(name), let v = parseValue(value) else { throw malformed(path, lineNo, t) }
             try f.set(String(name), v, lineNo)
         }
+        guard !f.entries.isEmpty else {
+            throw InputError(path, expected: "a kernel .config (\(text.isEmpty ? "the file is empty" : "it has no CONFIG_ line"))")
+        }
         return f
     }
 

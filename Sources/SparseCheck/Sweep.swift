@@ -9,7 +9,7 @@ public enum SweepAxis: Equatable, Sendable {
     public var count: UInt64 {
         switch self {
         case let .list(v): return UInt64(v.count)
-        case let .range(s, e, st): return (e - s + st - 1) / st
+        case let .range(s, e, st): return (e - s - 1) / st + 1 // e > s; never overflows, unlike e - s + st - 1
         }
     }
 
