@@ -54,8 +54,8 @@ public struct HostFiles: Sendable {
         guard let real = HostFiles.realPath(dir) else {
             throw InputError("--root \(dir)", expected: "an existing directory holding a captured tree (sys/..., proc/...)")
         }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: real, isDirectory: &isDir), isDir.boolValue else {
+        var st = stat()
+        guard stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw InputError("--root \(dir)", expected: "a directory, not a file")
         }
         root = real
@@ -99,23 +99,17 @@ public struct HostFiles: Sendable {
         try readFile(try checkInside(rel), rel, cap: cap, flags: 0)
     }
 
-    /// A short text file `dir/sub/name` below a directory `dir` already resolved with `resolvedDir`:
-    /// the fast path for hundreds of thousands of memory blocks. Inside a tree, `sub` must be a real
-    /// directory (lstat) and the file is opened with O_NOFOLLOW, so nothing resolves outside the root
-    /// without a realpath per file.
-    public func textBelow(_ dirReal: String, _ dirRel: String, _ sub: String, _ name: String) throws -> String {
-        let rel = "\(dirRel)/\(sub)/\(name)"
-        if root != nil {
-            var st = stat()
-            guard lstat("\(dirReal)/\(sub)", &st) == 0 else { throw HostFileError.missing(display(rel)) }
-            guard (st.st_mode & S_IFMT) == S_IFDIR else { return try text(rel) } // a symlink: take the checked path
+    /// An open directory of the tree for reading many short files below it (`TreeDir`).
+    public func openDir(_ rel: String) throws -> TreeDir {
+        let real = try checkInside(rel)
+        let fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT || e == ENOTDIR { throw HostFileError.missing(display(rel)) }
+            throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
-        let b = try readFile("\(dirReal)/\(sub)/\(name)", rel, cap: HostFiles.textCap, flags: root != nil ? O_NOFOLLOW : 0)
-        return String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return TreeDir(fd: fd, rel: rel, files: self)
     }
-
-    /// The canonical path of a directory inside the tree (for `textBelow`).
-    public func resolvedDir(_ rel: String) throws -> String { try checkInside(rel) }
 
     private func readFile(_ path: String, _ rel: String, cap: Int, flags: Int32) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | flags)
@@ -147,8 +141,8 @@ public struct HostFiles: Sendable {
         return String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The entry names of a directory (no `.`/`..`); nil when it does not exist.
-    public func list(_ rel: String) throws -> [String] {
+    /// Runs `body` over the entries of a directory (`.` and `..` included), with each entry's name bytes.
+    private func eachEntry(_ rel: String, _ body: (UnsafePointer<UInt8>, UInt8) -> Void) throws {
         let path = try checkInside(rel)
         guard let d = opendir(path) else {
             let e = errno
@@ -156,19 +150,130 @@ public struct HostFiles: Sendable {
             throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
         defer { closedir(d) }
-        var names: [String] = []
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let ent = readdir(d) {
-            let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
+            body(UnsafeRawPointer(ent).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self), ent.pointee.d_type)
+        }
+    }
+
+    /// The entry names of a directory (no `.`/`..`).
+    public func list(_ rel: String) throws -> [String] {
+        var names: [String] = []
+        try eachEntry(rel) { name, _ in
+            let s = String(cString: name)
+            if s != "." && s != ".." { names.append(s) }
         }
         return names
+    }
+
+    /// The entries `<prefix><decimal id>` of a directory, ascending by id, parsed from the name bytes (no
+    /// String per entry): the node and memory-block listings of a machine with hundreds of thousands of
+    /// blocks. `isDir` is what the directory entry says (`d_type`): true for a real directory, false for
+    /// anything else, nil when the file system does not say.
+    public func listIDs(_ rel: String, prefix: String) throws -> [(id: Int, isDir: Bool?)] {
+        let want = Array(prefix.utf8)
+        var out: [(id: Int, isDir: Bool?)] = []
+        try eachEntry(rel) { name, type in
+            var i = 0
+            while i < want.count { if name[i] != want[i] { return }; i += 1 }
+            var v = 0, digits = 0
+            while name[i] >= 0x30 && name[i] <= 0x39 {
+                if digits == 18 { return } // not an id we can hold; such a name is not the kernel's
+                v = v * 10 + Int(name[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            guard digits > 0, name[i] == 0 else { return }
+            out.append((v, type == UInt8(DT_UNKNOWN) ? nil : type == UInt8(DT_DIR)))
+        }
+        out.sort { $0.id < $1.id }
+        return out
     }
 
     public func exists(_ rel: String) -> Bool {
         var st = stat()
         return lstat(absolute(rel), &st) == 0
+    }
+}
+
+/// An open directory of a host tree, reading short files `<prefix><id>/<name>` below it with one openat
+/// each: no path resolution from the root and no String per file. Inside `--root` the entry must be a
+/// real directory (its listing's d_type, else lstat) and the file is opened with O_NOFOLLOW, so nothing
+/// resolves outside the tree; anything else takes `HostFiles.bytes`, which resolves and checks the path.
+public final class TreeDir {
+    let fd: Int32
+    let rel: String
+    let files: HostFiles
+    private var path = [UInt8](repeating: 0, count: 128)
+    private var buf = [UInt8](repeating: 0, count: 4096)
+
+    init(fd: Int32, rel: String, files: HostFiles) {
+        self.fd = fd
+        self.rel = rel
+        self.files = files
+    }
+
+    deinit { close(fd) }
+
+    /// Calls `body` with the bytes of `<prefix><id>/<name>`, surrounding whitespace trimmed. `isDir` is
+    /// what the listing said about `<prefix><id>`. Errors name the file as `HostFiles` does.
+    public func withText<R>(_ prefix: String, _ id: Int, _ name: String, isDir: Bool?,
+                            _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        var n = 0
+        for b in prefix.utf8 { path[n] = b; n += 1 }
+        var digits: [UInt8] = []
+        var v = id
+        repeat { digits.append(UInt8(0x30 + v % 10)); v /= 10 } while v > 0
+        for d in digits.reversed() { path[n] = d; n += 1 }
+        path[n] = 0x2f; n += 1
+        for b in name.utf8 { path[n] = b; n += 1 }
+        path[n] = 0
+        func slow() throws -> R {
+            let b = try files.bytes("\(rel)/\(prefix)\(id)/\(name)")
+            return try b.withUnsafeBufferPointer { try body(trimmed($0)) }
+        }
+        if !files.isLive {
+            var dir = isDir
+            if dir == nil {
+                var st = stat()
+                path[prefix.utf8.count + digits.count] = 0
+                let r = path.withUnsafeBufferPointer { fstatat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) }
+                path[prefix.utf8.count + digits.count] = 0x2f
+                dir = r == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            }
+            if dir != true { return try slow() } // a symlink (or not there): the checked path reports it
+        }
+        let f = path.withUnsafeBufferPointer {
+            openat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC | (files.isLive ? 0 : O_NOFOLLOW))
+        }
+        guard f >= 0 else {
+            let e = errno
+            if e == ELOOP { return try slow() }
+            let r = "\(rel)/\(prefix)\(id)/\(name)"
+            if e == ENOENT || e == ENOTDIR { throw HostFileError.missing(files.display(r)) }
+            throw HostFileError.unreadable(files.display(r), String(cString: strerror(e)))
+        }
+        defer { close(f) }
+        var got = 0
+        while got < buf.count {
+            let k = buf.withUnsafeMutableBytes { read(f, $0.baseAddress! + got, $0.count - got) }
+            if k < 0 {
+                if errno == EINTR { continue }
+                let r = "\(rel)/\(prefix)\(id)/\(name)"
+                throw HostFileError.unreadable(files.display(r), String(cString: strerror(errno)))
+            }
+            if k == 0 { return try buf.withUnsafeBufferPointer { try body(trimmed(UnsafeBufferPointer(rebasing: $0[0..<got]))) } }
+            got += k
+        }
+        return try slow() // longer than the buffer: the bounded reader applies the cap
+    }
+
+    private func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
+        var lo = 0, hi = b.count
+        while lo < hi && space(b[lo]) { lo += 1 }
+        while hi > lo && space(b[hi - 1]) { hi -= 1 }
+        return UnsafeBufferPointer(rebasing: b[lo..<hi])
     }
 }
 

@@ -134,9 +134,8 @@ public enum HostReader {
         var nodeDirs: [Int] = []
         var nodeTreeOK = false
         do {
-            let names = try files.list(nodeDir)
+            nodeDirs = try files.listIDs(nodeDir, prefix: "node").map(\.id)
             nodeTreeOK = true
-            nodeDirs = names.compactMap { $0.hasPrefix("node") ? Int($0.dropFirst(4)) : nil }.sorted()
             note("node tree", nodeDir, "ok", "\(nodeDirs.count) node directories")
         } catch {
             failed("node tree", error)
@@ -179,7 +178,7 @@ public enum HostReader {
                 else { note("node\(id) meminfo", "\(base)/meminfo", "malformed", "no 'Node \(id) MemTotal: N kB' line (truncated?)") }
             }
             do {
-                n.blockIDs = try files.list(base).compactMap { $0.hasPrefix("memory") ? Int($0.dropFirst(6)) : nil }.sorted()
+                n.blockIDs = try files.listIDs(base, prefix: "memory").map(\.id)
             } catch {
                 failed("node\(id) memory links", error)
             }
@@ -192,34 +191,39 @@ public enum HostReader {
             if let v = UInt64(t, radix: 16), v > 0 { L.blockSize = v }
             else { note("block size", "\(memoryDir)/block_size_bytes", "malformed", "\(files.display("\(memoryDir)/block_size_bytes")): expected hex without 0x, got '\(t)' (truncated?)") }
         }
-        var blockNodes: [Int: [Int]] = [:]
-        for n in nodes.values { for b in n.blockIDs { blockNodes[b, default: []].append(n.id) } }
+        // (block, node) for every nodeN/memoryM link, ascending: walked alongside the sorted block listing.
+        var links: [(block: Int, node: Int)] = []
+        for n in nodes.values { for b in n.blockIDs { links.append((b, n.id)) } }
+        links.sort { $0.block != $1.block ? $0.block < $1.block : $0.node < $1.node }
         do {
-            let ids = try files.list(memoryDir).compactMap { $0.hasPrefix("memory") ? Int($0.dropFirst(6)) : nil }.sorted()
+            let entries = try files.listIDs(memoryDir, prefix: "memory")
             blocksOK = true
-            let memReal = try files.resolvedDir(memoryDir)
+            let dir = try files.openDir(memoryDir)
             var badState: [Int] = []
-            for id in ids {
-                let base = "\(memoryDir)/memory\(id)"
+            var li = 0
+            L.blocks.reserveCapacity(entries.count)
+            for (id, isDir) in entries {
                 var state = BlockState.unknown
                 do {
-                    state = BlockState(rawValue: try files.textBelow(memReal, memoryDir, "memory\(id)", "state")) ?? .unknown
+                    state = try dir.withText("memory", id, "state", isDir: isDir) { BlockState(text: $0) }
                     if state == .unknown { badState.append(id) }
                 } catch {
                     badState.append(id)
                     if badState.count <= 3 { failed("memory\(id) state", error) }
                 }
-                var linked = (blockNodes[id] ?? []).sorted()
+                while li < links.count && links[li].block < id { li += 1 }
+                var linked: [Int] = []
+                while li < links.count && links[li].block == id { linked.append(links[li].node); li += 1 }
                 if !nodeTreeOK || nodeDirs.isEmpty {
                     // No node tree: the block's own nodeN links (one listing per block, fallback only).
-                    linked = ((try? files.list(base)) ?? []).compactMap { $0.hasPrefix("node") ? Int($0.dropFirst(4)) : nil }.sorted()
+                    linked = ((try? files.listIDs("\(memoryDir)/memory\(id)", prefix: "node")) ?? []).map(\.id)
                 }
                 var zones: String?
-                if linked.count > 1 { zones = try? files.text("\(base)/valid_zones") }
+                if linked.count > 1 { zones = try? files.text("\(memoryDir)/memory\(id)/valid_zones") }
                 L.blocks.append(MemoryBlock(id: id, state: state, validZones: zones, nodes: linked))
             }
             note("memory-block tree", memoryDir, badState.isEmpty ? "ok" : "malformed",
-                 badState.isEmpty ? "\(ids.count) blocks" : "\(badState.count) of \(ids.count) blocks have no readable state (\(formatIDList(badState.prefix(20))))")
+                 badState.isEmpty ? "\(entries.count) blocks" : "\(badState.count) of \(entries.count) blocks have no readable state (\(formatIDList(badState.prefix(20))))")
         } catch {
             failed("memory-block tree", error)
         }
