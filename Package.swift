@@ -33,6 +33,18 @@ let package = Package(
             name: "memmap-fuzz",
             dependencies: ["SparseCheck"]
         ),
+        // Benchmarks (Benchmarks/README in the main README's Performance section): run with
+        // `swift run -c release --scratch-path .build-release memmap-bench`.
+        .target(
+            name: "BenchRef",
+            dependencies: ["CSparse"],
+            path: "Benchmarks/BenchRef"
+        ),
+        .executableTarget(
+            name: "memmap-bench",
+            dependencies: ["SparseCheck", "BenchRef"],
+            path: "Benchmarks/memmap-bench"
+        ),
         .testTarget(
             name: "SparseCheckTests",
             dependencies: ["SparseCheck", "CSparse", "memmap-check"],

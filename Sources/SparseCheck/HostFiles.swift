@@ -254,18 +254,19 @@ public final class TreeDir {
             throw HostFileError.unreadable(files.display(r), String(cString: strerror(e)))
         }
         defer { close(f) }
-        var got = 0
-        while got < buf.count {
-            let k = buf.withUnsafeMutableBytes { read(f, $0.baseAddress! + got, $0.count - got) }
-            if k < 0 {
-                if errno == EINTR { continue }
-                let r = "\(rel)/\(prefix)\(id)/\(name)"
-                throw HostFileError.unreadable(files.display(r), String(cString: strerror(errno)))
-            }
-            if k == 0 { return try buf.withUnsafeBufferPointer { try body(trimmed(UnsafeBufferPointer(rebasing: $0[0..<got]))) } }
-            got += k
+        // One read: a regular file or a sysfs attribute shorter than the buffer comes whole in one read (a
+        // short read of a regular file is its end; kernfs hands over the whole attribute at once), which
+        // saves the read() that would only return 0. A full buffer goes to the bounded reader.
+        var k: Int
+        repeat {
+            k = buf.withUnsafeMutableBytes { read(f, $0.baseAddress!, $0.count) }
+        } while k < 0 && errno == EINTR
+        if k < 0 {
+            let r = "\(rel)/\(prefix)\(id)/\(name)"
+            throw HostFileError.unreadable(files.display(r), String(cString: strerror(errno)))
         }
-        return try slow() // longer than the buffer: the bounded reader applies the cap
+        if k < buf.count { return try buf.withUnsafeBufferPointer { try body(trimmed(UnsafeBufferPointer(rebasing: $0[0..<k]))) } }
+        return try slow() // as long as the buffer: the bounded reader applies the cap
     }
 
     private func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -306,8 +306,6 @@ public enum HostReader {
     static func computeRanges(_ L: inout NodeLayout) {
         let page = L.hostPageSize ?? 4096
         let blockSize = L.blockSize
-        var byID: [Int: MemoryBlock] = [:]
-        for b in L.blocks { byID[b.id] = b }
         for i in L.nodes.indices {
             let n = L.nodes[i]
             let spans = n.populatedZones.compactMap { z -> PhysRange? in
@@ -319,7 +317,7 @@ public enum HostReader {
             if let bs = blockSize, !L.blocks.isEmpty {
                 for id in n.blockIDs {
                     let r = PhysRange(UInt64(id) * bs, UInt64(id + 1) * bs)
-                    if byID[id]?.state == .offline { offline.append(r) } else { online.append(r) }
+                    if L.block(id)?.state == .offline { offline.append(r) } else { online.append(r) }
                 }
                 online = merge(online)
                 offline = merge(offline)

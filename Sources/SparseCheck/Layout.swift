@@ -94,6 +94,14 @@ public struct Zone: Equatable, Sendable {
     public var present: UInt64
     public var managed: UInt64
     public var populated: Bool { present > 0 }
+
+    public init(name: String, startPFN: UInt64?, spanned: UInt64, present: UInt64, managed: UInt64) {
+        self.name = name
+        self.startPFN = startPFN
+        self.spanned = spanned
+        self.present = present
+        self.managed = managed
+    }
 }
 
 public enum BlockState: String, Sendable {
@@ -155,6 +163,7 @@ public struct Node: Sendable {
 public struct NodeRange: Equatable, Sendable {
     public var range: PhysRange
     public var online: Bool
+    public init(range: PhysRange, online: Bool) { self.range = range; self.online = online }
 }
 
 /// The fate of one source.
