@@ -120,18 +120,27 @@ public struct HostFiles: Sendable {
             throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
         defer { close(fd) }
-        var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Read straight into the result, sized from fstat (a hint: sysfs says 4096 for every attribute),
+        // growing by doubling up to cap + 1 bytes, the first byte that makes the file too large.
+        var st = stat()
+        let hint = fstat(fd, &st) == 0 && st.st_size > 0 ? Int(st.st_size) + 1 : 4096
+        var out = [UInt8](repeating: 0, count: min(max(hint, 4096), cap + 1))
+        var got = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got == out.count {
+                if got > cap { throw HostFileError.tooLarge(display(rel), cap) }
+                out += repeatElement(0, count: min(out.count, cap + 1 - out.count))
+            }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw HostFileError.unreadable(display(rel), String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            if out.count > cap { throw HostFileError.tooLarge(display(rel), cap) }
+            got += n
         }
+        if got > cap { throw HostFileError.tooLarge(display(rel), cap) }
+        out.removeSubrange(got...)
         return out
     }
 
