@@ -147,7 +147,7 @@ public struct HostFiles: Sendable {
     /// A text file with surrounding whitespace trimmed.
     public func text(_ rel: String, cap: Int = HostFiles.textCap) throws -> String {
         let b = try bytes(rel, cap: cap)
-        return String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return b.withUnsafeBufferPointer { String(decoding: trimmedASCII($0), as: UTF8.self) }
     }
 
     /// Runs `body` over the entries of a directory (`.` and `..` included), with each entry's name bytes.
@@ -230,24 +230,25 @@ public final class TreeDir {
                             _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
         var n = 0
         for b in prefix.utf8 { path[n] = b; n += 1 }
-        var digits: [UInt8] = []
-        var v = id
-        repeat { digits.append(UInt8(0x30 + v % 10)); v /= 10 } while v > 0
-        for d in digits.reversed() { path[n] = d; n += 1 }
+        var v = id, digits = 0
+        repeat { digits += 1; v /= 10 } while v > 0
+        v = id
+        for i in stride(from: n + digits - 1, through: n, by: -1) { path[i] = UInt8(0x30 + v % 10); v /= 10 }
+        n += digits
         path[n] = 0x2f; n += 1
         for b in name.utf8 { path[n] = b; n += 1 }
         path[n] = 0
         func slow() throws -> R {
             let b = try files.bytes("\(rel)/\(prefix)\(id)/\(name)")
-            return try b.withUnsafeBufferPointer { try body(trimmed($0)) }
+            return try b.withUnsafeBufferPointer { try body(trimmedASCII($0)) }
         }
         if !files.isLive {
             var dir = isDir
             if dir == nil {
                 var st = stat()
-                path[prefix.utf8.count + digits.count] = 0
+                path[prefix.utf8.count + digits] = 0
                 let r = path.withUnsafeBufferPointer { fstatat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) }
-                path[prefix.utf8.count + digits.count] = 0x2f
+                path[prefix.utf8.count + digits] = 0x2f
                 dir = r == 0 && (st.st_mode & S_IFMT) == S_IFDIR
             }
             if dir != true { return try slow() } // a symlink (or not there): the checked path reports it
@@ -274,17 +275,19 @@ public final class TreeDir {
             let r = "\(rel)/\(prefix)\(id)/\(name)"
             throw HostFileError.unreadable(files.display(r), String(cString: strerror(errno)))
         }
-        if k < buf.count { return try buf.withUnsafeBufferPointer { try body(trimmed(UnsafeBufferPointer(rebasing: $0[0..<k]))) } }
+        if k < buf.count { return try buf.withUnsafeBufferPointer { try body(trimmedASCII(UnsafeBufferPointer(rebasing: $0[0..<k]))) } }
         return try slow() // as long as the buffer: the bounded reader applies the cap
     }
 
-    private func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
-        var lo = 0, hi = b.count
-        while lo < hi && space(b[lo]) { lo += 1 }
-        while hi > lo && space(b[hi - 1]) { hi -= 1 }
-        return UnsafeBufferPointer(rebasing: b[lo..<hi])
-    }
+}
+
+/// The bytes without surrounding ASCII whitespace (sysfs and procfs text is ASCII).
+func trimmedASCII(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
+    var lo = 0, hi = b.count
+    while lo < hi && space(b[lo]) { lo += 1 }
+    while hi > lo && space(b[hi - 1]) { hi -= 1 }
+    return UnsafeBufferPointer(rebasing: b[lo..<hi])
 }
 
 /// `0-3,8,10-11` (the kernel's cpulist / nodelist syntax) to sorted integers.

@@ -374,7 +374,7 @@ public enum HostReader {
             cur = nil
         }
         for raw in text.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.drop { $0 == " " || $0 == "\t" }
             if line.hasPrefix("Node ") {
                 flush()
                 let parts = line.dropFirst(5).split(separator: ",")
@@ -386,15 +386,16 @@ public enum HostReader {
             guard cur != nil else { continue }
             let w = line.split(separator: " ", omittingEmptySubsequences: true)
             guard w.count >= 2 else { continue }
-            let key = w[0].hasSuffix(":") ? String(w[0].dropLast()) : String(w[0])
-            guard let v = UInt64(w[w.count - 1]) else { continue }
+            let key = w[0].hasSuffix(":") ? w[0].dropLast() : w[0]
+            guard key == "spanned" || key == "present" || key == "managed" || key == "start_pfn",
+                  let v = UInt64(w[w.count - 1]) else { continue }
             switch key {
-            case "spanned": cur!.zone.spanned = v; cur!.seen.insert(key)
-            case "present": cur!.zone.present = v; cur!.seen.insert(key)
-            case "managed": cur!.zone.managed = v; cur!.seen.insert(key)
-            case "start_pfn": cur!.zone.startPFN = v; cur!.seen.insert(key)
-            default: break
+            case "spanned": cur!.zone.spanned = v
+            case "present": cur!.zone.present = v
+            case "managed": cur!.zone.managed = v
+            default: cur!.zone.startPFN = v
             }
+            cur!.seen.insert(String(key))
         }
         flush()
         return (out, problems)
