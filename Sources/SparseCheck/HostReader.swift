@@ -373,29 +373,32 @@ public enum HostReader {
             }
             cur = nil
         }
-        for raw in text.split(separator: "\n") {
-            let line = raw.drop { $0 == " " || $0 == "\t" }
-            if line.hasPrefix("Node ") {
+        // Bytes, not Characters: zoneinfo has thousands of lines (per-CPU pagesets) and only four keys matter.
+        let keys: [(name: String, bytes: [UInt8])] = ["spanned", "present", "managed", "start_pfn"].map { ($0, Array($0.utf8)) }
+        for raw in text.utf8.split(separator: 0x0a) {
+            let line = raw.drop { $0 == 0x20 || $0 == 0x09 }
+            if line.starts(with: "Node ".utf8) {
                 flush()
-                let parts = line.dropFirst(5).split(separator: ",")
-                guard parts.count == 2, let id = Int(parts[0]) else { problems.append("unreadable header '\(line)'"); continue }
+                let header = String(decoding: line, as: UTF8.self)
+                let parts = header.dropFirst(5).split(separator: ",")
+                guard parts.count == 2, let id = Int(parts[0]) else { problems.append("unreadable header '\(header)'"); continue }
                 let name = parts[1].split(separator: " ").last.map(String.init) ?? "?"
                 cur = (id, Zone(name: name, startPFN: nil, spanned: 0, present: 0, managed: 0), [])
                 continue
             }
             guard cur != nil else { continue }
-            let w = line.split(separator: " ", omittingEmptySubsequences: true)
+            let w = line.split(separator: 0x20)
             guard w.count >= 2 else { continue }
-            let key = w[0].hasSuffix(":") ? w[0].dropLast() : w[0]
-            guard key == "spanned" || key == "present" || key == "managed" || key == "start_pfn",
-                  let v = UInt64(w[w.count - 1]) else { continue }
-            switch key {
-            case "spanned": cur!.zone.spanned = v
-            case "present": cur!.zone.present = v
-            case "managed": cur!.zone.managed = v
+            let key = w[0].last == UInt8(ascii: ":") ? w[0].dropLast() : w[0]
+            guard let k = keys.firstIndex(where: { key.elementsEqual($0.bytes) }),
+                  let v = UInt64(String(decoding: w[w.count - 1], as: UTF8.self)) else { continue }
+            switch k {
+            case 0: cur!.zone.spanned = v
+            case 1: cur!.zone.present = v
+            case 2: cur!.zone.managed = v
             default: cur!.zone.startPFN = v
             }
-            cur!.seen.insert(String(key))
+            cur!.seen.insert(keys[k].name)
         }
         flush()
         return (out, problems)
