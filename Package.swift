@@ -33,8 +33,8 @@ let package = Package(
             name: "memmap-fuzz",
             dependencies: ["SparseCheck"]
         ),
-        // Benchmarks (Benchmarks/README in the main README's Performance section): run with
-        // `swift run -c release --scratch-path .build-release memmap-bench`.
+        // Benchmarks (README, "Performance"): build with
+        // `swift build -c release --static-swift-stdlib --scratch-path .build-static`, run .build-static/release/memmap-bench.
         .target(
             name: "BenchRef",
             dependencies: ["CSparse"],

@@ -2,7 +2,7 @@
 // warm-up each), every run in its own process so its peak RSS (wait4 rusage) is its own, and reports the
 // median and spread over the runs, throughput, peak memory and the ratio to the reference.
 //
-//     swift run -c release --scratch-path .build-release memmap-bench [--runs N] [--only a,b] [--tree DIR]
+//     swift run -c release --static-swift-stdlib --scratch-path .build-static memmap-bench [--runs N] [--only a,b] [--tree DIR]
 //
 // Benchmarks live in `registry` below; the sweep benchmark is one more entry there.
 import BenchRef
