@@ -38,6 +38,18 @@ let package = Package(
             name: "memmap-fuzz",
             dependencies: ["SparseCheck"]
         ),
+        // Benchmarks (README, "Performance"): build with
+        // `swift build -c release --static-swift-stdlib --scratch-path .build-static`, run .build-static/release/memmap-bench.
+        .target(
+            name: "BenchRef",
+            dependencies: ["CSparse"],
+            path: "Benchmarks/BenchRef"
+        ),
+        .executableTarget(
+            name: "memmap-bench",
+            dependencies: ["SparseCheck", "BenchRef"],
+            path: "Benchmarks/memmap-bench"
+        ),
         .testTarget(
             name: "SparseCheckTests",
             dependencies: ["SparseCheck", "CSparse", "memmap-check", "memmap-fuzz"],

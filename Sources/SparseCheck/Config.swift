@@ -101,6 +101,13 @@ public struct SparseConfig: Equatable, Sendable {
 
     public var pageSize: UInt64 { UInt64(1) << UInt64(min(pageShift, 63)) }
 
+    /// The C mirror's `cs_config` for this configuration, as an opaque `const cs_config *` for C code
+    /// outside the library (the benchmarks' C-loop reference).
+    public func withCConfig<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
+        var cfg = c
+        return try withUnsafePointer(to: &cfg) { try body(UnsafeRawPointer($0)) }
+    }
+
     var c: cs_config {
         var cfg = cs_config()
         cfg.page_shift = pageShift

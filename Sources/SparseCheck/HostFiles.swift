@@ -54,8 +54,8 @@ public struct HostFiles: Sendable {
         guard let real = HostFiles.realPath(dir) else {
             throw InputError("--root \(dir)", expected: "an existing directory holding a captured tree (sys/..., proc/...)")
         }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: real, isDirectory: &isDir), isDir.boolValue else {
+        var st = stat()
+        guard stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw InputError("--root \(dir)", expected: "a directory, not a file")
         }
         root = real
@@ -99,23 +99,17 @@ public struct HostFiles: Sendable {
         try readFile(try checkInside(rel), rel, cap: cap, flags: 0)
     }
 
-    /// A short text file `dir/sub/name` below a directory `dir` already resolved with `resolvedDir`:
-    /// the fast path for hundreds of thousands of memory blocks. Inside a tree, `sub` must be a real
-    /// directory (lstat) and the file is opened with O_NOFOLLOW, so nothing resolves outside the root
-    /// without a realpath per file.
-    public func textBelow(_ dirReal: String, _ dirRel: String, _ sub: String, _ name: String) throws -> String {
-        let rel = "\(dirRel)/\(sub)/\(name)"
-        if root != nil {
-            var st = stat()
-            guard lstat("\(dirReal)/\(sub)", &st) == 0 else { throw HostFileError.missing(display(rel)) }
-            guard (st.st_mode & S_IFMT) == S_IFDIR else { return try text(rel) } // a symlink: take the checked path
+    /// An open directory of the tree for reading many short files below it (`TreeDir`).
+    public func openDir(_ rel: String) throws -> TreeDir {
+        let real = try checkInside(rel)
+        let fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT || e == ENOTDIR { throw HostFileError.missing(display(rel)) }
+            throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
-        let b = try readFile("\(dirReal)/\(sub)/\(name)", rel, cap: HostFiles.textCap, flags: root != nil ? O_NOFOLLOW : 0)
-        return String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return TreeDir(fd: fd, rel: rel, files: self)
     }
-
-    /// The canonical path of a directory inside the tree (for `textBelow`).
-    public func resolvedDir(_ rel: String) throws -> String { try checkInside(rel) }
 
     private func readFile(_ path: String, _ rel: String, cap: Int, flags: Int32) throws -> [UInt8] {
         // O_NONBLOCK: a FIFO (or device) planted where a file is expected must not block the open;
@@ -128,35 +122,43 @@ public struct HostFiles: Sendable {
             throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
         defer { close(fd) }
+        // Read straight into the result, sized from fstat (a hint: sysfs says 4096 for every attribute),
+        // growing by doubling up to cap + 1 bytes, the first byte that makes the file too large.
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw HostFileError.unreadable(display(rel), String(cString: strerror(errno))) }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             let kind = (st.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
             throw HostFileError.unreadable(display(rel), "\(kind) where a file is expected")
         }
-        var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        let hint = st.st_size > 0 ? Int(st.st_size) + 1 : 4096
+        var out = [UInt8](repeating: 0, count: min(max(hint, 4096), cap + 1))
+        var got = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got == out.count {
+                if got > cap { throw HostFileError.tooLarge(display(rel), cap) }
+                out += repeatElement(0, count: min(out.count, cap + 1 - out.count))
+            }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw HostFileError.unreadable(display(rel), String(cString: strerror(errno)))
             }
             if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            if out.count > cap { throw HostFileError.tooLarge(display(rel), cap) }
+            got += n
         }
+        if got > cap { throw HostFileError.tooLarge(display(rel), cap) }
+        out.removeSubrange(got...)
         return out
     }
 
     /// A text file with surrounding whitespace trimmed.
     public func text(_ rel: String, cap: Int = HostFiles.textCap) throws -> String {
         let b = try bytes(rel, cap: cap)
-        return String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return b.withUnsafeBufferPointer { String(decoding: trimmedASCII($0), as: UTF8.self) }
     }
 
-    /// The entry names of a directory (no `.`/`..`); nil when it does not exist.
-    public func list(_ rel: String) throws -> [String] {
+    /// Runs `body` over the entries of a directory (`.` and `..` included), with each entry's name bytes.
+    private func eachEntry(_ rel: String, _ body: (UnsafePointer<UInt8>, UInt8) -> Void) throws {
         let path = try checkInside(rel)
         guard let d = opendir(path) else {
             let e = errno
@@ -164,20 +166,135 @@ public struct HostFiles: Sendable {
             throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
         }
         defer { closedir(d) }
-        var names: [String] = []
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let ent = readdir(d) {
-            let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
+            body(UnsafeRawPointer(ent).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self), ent.pointee.d_type)
+        }
+    }
+
+    /// The entry names of a directory (no `.`/`..`).
+    public func list(_ rel: String) throws -> [String] {
+        var names: [String] = []
+        try eachEntry(rel) { name, _ in
+            let s = String(cString: name)
+            if s != "." && s != ".." { names.append(s) }
         }
         return names
+    }
+
+    /// The entries `<prefix><decimal id>` of a directory, ascending by id, parsed from the name bytes (no
+    /// String per entry): the node and memory-block listings of a machine with hundreds of thousands of
+    /// blocks. `isDir` is what the directory entry says (`d_type`): true for a real directory, false for
+    /// anything else, nil when the file system does not say.
+    public func listIDs(_ rel: String, prefix: String) throws -> [(id: Int, isDir: Bool?)] {
+        let want = Array(prefix.utf8)
+        var out: [(id: Int, isDir: Bool?)] = []
+        try eachEntry(rel) { name, type in
+            var i = 0
+            while i < want.count { if name[i] != want[i] { return }; i += 1 }
+            var v = 0, digits = 0
+            while name[i] >= 0x30 && name[i] <= 0x39 {
+                if digits == 18 { return } // not an id we can hold; such a name is not the kernel's
+                v = v * 10 + Int(name[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            guard digits > 0, name[i] == 0 else { return }
+            out.append((v, type == UInt8(DT_UNKNOWN) ? nil : type == UInt8(DT_DIR)))
+        }
+        out.sort { $0.id < $1.id }
+        return out
     }
 
     public func exists(_ rel: String) -> Bool {
         var st = stat()
         return lstat(absolute(rel), &st) == 0
     }
+}
+
+/// An open directory of a host tree, reading short files `<prefix><id>/<name>` below it with one openat
+/// each: no path resolution from the root and no String per file. Inside `--root` the entry must be a
+/// real directory (its listing's d_type, else lstat) and the file is opened with O_NOFOLLOW, so nothing
+/// resolves outside the tree; anything else takes `HostFiles.bytes`, which resolves and checks the path.
+public final class TreeDir {
+    let fd: Int32
+    let rel: String
+    let files: HostFiles
+    private var path = [UInt8](repeating: 0, count: 128)
+    private var buf = [UInt8](repeating: 0, count: 4096)
+
+    init(fd: Int32, rel: String, files: HostFiles) {
+        self.fd = fd
+        self.rel = rel
+        self.files = files
+    }
+
+    deinit { close(fd) }
+
+    /// Calls `body` with the bytes of `<prefix><id>/<name>`, surrounding whitespace trimmed. `isDir` is
+    /// what the listing said about `<prefix><id>`. Errors name the file as `HostFiles` does.
+    public func withText<R>(_ prefix: String, _ id: Int, _ name: String, isDir: Bool?,
+                            _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        var n = 0
+        for b in prefix.utf8 { path[n] = b; n += 1 }
+        var v = id, digits = 0
+        repeat { digits += 1; v /= 10 } while v > 0
+        v = id
+        for i in stride(from: n + digits - 1, through: n, by: -1) { path[i] = UInt8(0x30 + v % 10); v /= 10 }
+        n += digits
+        path[n] = 0x2f; n += 1
+        for b in name.utf8 { path[n] = b; n += 1 }
+        path[n] = 0
+        func slow() throws -> R {
+            let b = try files.bytes("\(rel)/\(prefix)\(id)/\(name)")
+            return try b.withUnsafeBufferPointer { try body(trimmedASCII($0)) }
+        }
+        if !files.isLive {
+            var dir = isDir
+            if dir == nil {
+                var st = stat()
+                path[prefix.utf8.count + digits] = 0
+                let r = path.withUnsafeBufferPointer { fstatat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) }
+                path[prefix.utf8.count + digits] = 0x2f
+                dir = r == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            }
+            if dir != true { return try slow() } // a symlink (or not there): the checked path reports it
+        }
+        let f = path.withUnsafeBufferPointer {
+            openat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC | O_NONBLOCK | (files.isLive ? 0 : O_NOFOLLOW))
+        }
+        guard f >= 0 else {
+            let e = errno
+            if e == ELOOP { return try slow() }
+            let r = "\(rel)/\(prefix)\(id)/\(name)"
+            if e == ENOENT || e == ENOTDIR { throw HostFileError.missing(files.display(r)) }
+            throw HostFileError.unreadable(files.display(r), String(cString: strerror(e)))
+        }
+        defer { close(f) }
+        // One read: a regular file or a sysfs attribute shorter than the buffer comes whole in one read (a
+        // short read of a regular file is its end; kernfs hands over the whole attribute at once), which
+        // saves the read() that would only return 0. A full buffer goes to the bounded reader.
+        var k: Int
+        repeat {
+            k = buf.withUnsafeMutableBytes { read(f, $0.baseAddress!, $0.count) }
+        } while k < 0 && errno == EINTR
+        if k < 0 {
+            let r = "\(rel)/\(prefix)\(id)/\(name)"
+            throw HostFileError.unreadable(files.display(r), String(cString: strerror(errno)))
+        }
+        if k < buf.count { return try buf.withUnsafeBufferPointer { try body(trimmedASCII(UnsafeBufferPointer(rebasing: $0[0..<k]))) } }
+        return try slow() // as long as the buffer: the bounded reader applies the cap
+    }
+
+}
+
+/// The bytes without surrounding ASCII whitespace (sysfs and procfs text is ASCII).
+func trimmedASCII(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0d) }
+    var lo = 0, hi = b.count
+    while lo < hi && space(b[lo]) { lo += 1 }
+    while hi > lo && space(b[hi - 1]) { hi -= 1 }
+    return UnsafeBufferPointer(rebasing: b[lo..<hi])
 }
 
 /// `0-3,8,10-11` (the kernel's cpulist / nodelist syntax) to sorted integers.

@@ -131,9 +131,8 @@ public enum HostReader {
         var nodeDirs: [Int] = []
         var nodeTreeOK = false
         do {
-            let names = try files.list(nodeDir)
+            nodeDirs = try files.listIDs(nodeDir, prefix: "node").map(\.id)
             nodeTreeOK = true
-            nodeDirs = names.compactMap { $0.hasPrefix("node") ? Int($0.dropFirst(4)) : nil }.sorted()
             note("node tree", nodeDir, "ok", "\(nodeDirs.count) node directories")
         } catch {
             failed("node tree", error)
@@ -176,7 +175,7 @@ public enum HostReader {
                 else { note("node\(id) meminfo", "\(base)/meminfo", "malformed", "no 'Node \(id) MemTotal: N kB' line (truncated?)") }
             }
             do {
-                n.blockIDs = try files.list(base).compactMap { $0.hasPrefix("memory") ? Int($0.dropFirst(6)) : nil }.sorted()
+                n.blockIDs = try files.listIDs(base, prefix: "memory").map(\.id)
             } catch {
                 failed("node\(id) memory links", error)
             }
@@ -189,34 +188,39 @@ public enum HostReader {
             if let v = UInt64(t, radix: 16), v > 0 { L.blockSize = v }
             else { note("block size", "\(memoryDir)/block_size_bytes", "malformed", "\(files.display("\(memoryDir)/block_size_bytes")): expected hex without 0x, got '\(t)' (truncated?)") }
         }
-        var blockNodes: [Int: [Int]] = [:]
-        for n in nodes.values { for b in n.blockIDs { blockNodes[b, default: []].append(n.id) } }
+        // (block, node) for every nodeN/memoryM link, ascending: walked alongside the sorted block listing.
+        var links: [(block: Int, node: Int)] = []
+        for n in nodes.values { for b in n.blockIDs { links.append((b, n.id)) } }
+        links.sort { $0.block != $1.block ? $0.block < $1.block : $0.node < $1.node }
         do {
-            let ids = try files.list(memoryDir).compactMap { $0.hasPrefix("memory") ? Int($0.dropFirst(6)) : nil }.sorted()
+            let entries = try files.listIDs(memoryDir, prefix: "memory")
             blocksOK = true
-            let memReal = try files.resolvedDir(memoryDir)
+            let dir = try files.openDir(memoryDir)
             var badState: [Int] = []
-            for id in ids {
-                let base = "\(memoryDir)/memory\(id)"
+            var li = 0
+            L.blocks.reserveCapacity(entries.count)
+            for (id, isDir) in entries {
                 var state = BlockState.unknown
                 do {
-                    state = BlockState(rawValue: try files.textBelow(memReal, memoryDir, "memory\(id)", "state")) ?? .unknown
+                    state = try dir.withText("memory", id, "state", isDir: isDir) { BlockState(text: $0) }
                     if state == .unknown { badState.append(id) }
                 } catch {
                     badState.append(id)
                     if badState.count <= 3 { failed("memory\(id) state", error) }
                 }
-                var linked = (blockNodes[id] ?? []).sorted()
+                while li < links.count && links[li].block < id { li += 1 }
+                var linked: [Int] = []
+                while li < links.count && links[li].block == id { linked.append(links[li].node); li += 1 }
                 if !nodeTreeOK || nodeDirs.isEmpty {
                     // No node tree: the block's own nodeN links (one listing per block, fallback only).
-                    linked = ((try? files.list(base)) ?? []).compactMap { $0.hasPrefix("node") ? Int($0.dropFirst(4)) : nil }.sorted()
+                    linked = ((try? files.listIDs("\(memoryDir)/memory\(id)", prefix: "node")) ?? []).map(\.id)
                 }
                 var zones: String?
-                if linked.count > 1 { zones = try? files.text("\(base)/valid_zones") }
+                if linked.count > 1 { zones = try? files.text("\(memoryDir)/memory\(id)/valid_zones") }
                 L.blocks.append(MemoryBlock(id: id, state: state, validZones: zones, nodes: linked))
             }
             note("memory-block tree", memoryDir, badState.isEmpty ? "ok" : "malformed",
-                 badState.isEmpty ? "\(ids.count) blocks" : "\(badState.count) of \(ids.count) blocks have no readable state (\(formatIDList(badState.prefix(20))))")
+                 badState.isEmpty ? "\(entries.count) blocks" : "\(badState.count) of \(entries.count) blocks have no readable state: \(badState.prefix(3).map { "memory\($0)/state" }.joined(separator: ", "))\(badState.count > 3 ? " ... (blocks \(formatIDList(badState.prefix(20))))" : "")")
         } catch {
             failed("memory-block tree", error)
         }
@@ -299,8 +303,6 @@ public enum HostReader {
     static func computeRanges(_ L: inout NodeLayout) {
         let page = L.hostPageSize ?? 4096
         let blockSize = L.blockSize
-        var byID: [Int: MemoryBlock] = [:]
-        for b in L.blocks { byID[b.id] = b }
         for i in L.nodes.indices {
             let n = L.nodes[i]
             let spans = n.populatedZones.compactMap { z -> PhysRange? in
@@ -312,7 +314,7 @@ public enum HostReader {
             if let bs = blockSize, !L.blocks.isEmpty {
                 for id in n.blockIDs {
                     let r = PhysRange(UInt64(id) * bs, UInt64(id + 1) * bs)
-                    if byID[id]?.state == .offline { offline.append(r) } else { online.append(r) }
+                    if L.block(id)?.state == .offline { offline.append(r) } else { online.append(r) }
                 }
                 online = merge(online)
                 offline = merge(offline)
@@ -368,28 +370,32 @@ public enum HostReader {
             }
             cur = nil
         }
-        for raw in text.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("Node ") {
+        // Bytes, not Characters: zoneinfo has thousands of lines (per-CPU pagesets) and only four keys matter.
+        let keys: [(name: String, bytes: [UInt8])] = ["spanned", "present", "managed", "start_pfn"].map { ($0, Array($0.utf8)) }
+        for raw in text.utf8.split(separator: 0x0a) {
+            let line = raw.drop { $0 == 0x20 || $0 == 0x09 }
+            if line.starts(with: "Node ".utf8) {
                 flush()
-                let parts = line.dropFirst(5).split(separator: ",")
-                guard parts.count == 2, let id = Int(parts[0]) else { problems.append("unreadable header '\(line)'"); continue }
+                let header = String(decoding: line, as: UTF8.self)
+                let parts = header.dropFirst(5).split(separator: ",")
+                guard parts.count == 2, let id = Int(parts[0]) else { problems.append("unreadable header '\(header)'"); continue }
                 let name = parts[1].split(separator: " ").last.map(String.init) ?? "?"
                 cur = (id, Zone(name: name, startPFN: nil, spanned: 0, present: 0, managed: 0), [])
                 continue
             }
             guard cur != nil else { continue }
-            let w = line.split(separator: " ", omittingEmptySubsequences: true)
+            let w = line.split(separator: 0x20)
             guard w.count >= 2 else { continue }
-            let key = w[0].hasSuffix(":") ? String(w[0].dropLast()) : String(w[0])
-            guard let v = UInt64(w[w.count - 1]) else { continue }
-            switch key {
-            case "spanned": cur!.zone.spanned = v; cur!.seen.insert(key)
-            case "present": cur!.zone.present = v; cur!.seen.insert(key)
-            case "managed": cur!.zone.managed = v; cur!.seen.insert(key)
-            case "start_pfn": cur!.zone.startPFN = v; cur!.seen.insert(key)
-            default: break
+            let key = w[0].last == UInt8(ascii: ":") ? w[0].dropLast() : w[0]
+            guard let k = keys.firstIndex(where: { key.elementsEqual($0.bytes) }),
+                  let v = UInt64(String(decoding: w[w.count - 1], as: UTF8.self)) else { continue }
+            switch k {
+            case 0: cur!.zone.spanned = v
+            case 1: cur!.zone.present = v
+            case 2: cur!.zone.managed = v
+            default: cur!.zone.startPFN = v
             }
+            cur!.seen.insert(keys[k].name)
         }
         flush()
         return (out, problems)

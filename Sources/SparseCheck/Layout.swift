@@ -39,6 +39,29 @@ public struct NodeLayout: Sendable {
     }
 
     public func node(_ id: Int) -> Node? { nodes.first { $0.id == id } }
+
+    /// The memory block with this id (binary search: `blocks` is ascending by id).
+    public func block(_ id: Int) -> MemoryBlock? {
+        var lo = 0, hi = blocks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blocks[mid].id < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < blocks.count && blocks[lo].id == id ? blocks[lo] : nil
+    }
+
+    /// A node's memory blocks counted by state (ascending by state name), and those linked under
+    /// several nodes.
+    public func blockSummary(_ n: Node) -> (states: [(state: String, count: Int)], shared: [Int]) {
+        var states: [String: Int] = [:]
+        var shared: [Int] = []
+        for id in n.blockIDs {
+            let b = block(id)
+            states[b?.state.rawValue ?? "unknown", default: 0] += 1
+            if (b?.nodes.count ?? 0) > 1 { shared.append(id) }
+        }
+        return (states.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, shared)
+    }
 }
 
 /// What libnuma said (live host only).
@@ -71,10 +94,30 @@ public struct Zone: Equatable, Sendable {
     public var present: UInt64
     public var managed: UInt64
     public var populated: Bool { present > 0 }
+
+    public init(name: String, startPFN: UInt64?, spanned: UInt64, present: UInt64, managed: UInt64) {
+        self.name = name
+        self.startPFN = startPFN
+        self.spanned = spanned
+        self.present = present
+        self.managed = managed
+    }
 }
 
 public enum BlockState: String, Sendable {
     case online, offline, goingOffline = "going-offline", unknown
+
+    /// A `memoryM/state` file's bytes (whitespace trimmed), without making a String.
+    init(text b: UnsafeBufferPointer<UInt8>) {
+        func eq(_ s: StaticString) -> Bool {
+            s.utf8CodeUnitCount == b.count && memcmp(s.utf8Start, b.baseAddress!, b.count) == 0
+        }
+        if b.isEmpty { self = .unknown }
+        else if eq("online") { self = .online }
+        else if eq("offline") { self = .offline }
+        else if eq("going-offline") { self = .goingOffline }
+        else { self = .unknown }
+    }
 }
 
 /// A memory block (`memory/memoryM`): its id is its phys_index, so its first section is id * sections_per_block.
@@ -120,6 +163,7 @@ public struct Node: Sendable {
 public struct NodeRange: Equatable, Sendable {
     public var range: PhysRange
     public var online: Bool
+    public init(range: PhysRange, online: Bool) { self.range = range; self.online = online }
 }
 
 /// The fate of one source.

@@ -177,37 +177,67 @@ public enum LayoutChecker {
             guard let bs = blockSize, bs > 0 else { return nil }
             return Int(try phys(pfn) / bs)
         }
-        var byBlock: [Int: MemoryBlock] = [:]
-        for b in layout.blocks { byBlock[b.id] = b }
 
         // Every range in address order, with its node.
         var all: [(r: PhysRange, node: Int, online: Bool)] = []
         for n in layout.nodes { for r in n.ranges { all.append((r.range, n.id, r.online)) } }
         all.sort { $0.r.start != $1.r.start ? $0.r.start < $1.r.start : $0.node < $1.node }
 
-        // Section owners: the first node, in address order, whose memory marks the section present.
-        var owner: [UInt64: Int] = [:]
-        var others: [UInt64: [Int]] = [:]
-        var touched: [Int: Set<UInt64>] = [:]
+        // Section owners: the first node, in address order, whose memory marks the section present. Worked
+        // out per range, not per section (memory flat in the number of sections): with the ranges in
+        // address order the sections owned so far are exactly those up to `covered` that some range
+        // reached, so a range owns what lies above `covered` and shares what lies below with the owners
+        // of those runs.
+        var runs: [(first: UInt64, last: UInt64, node: Int)] = [] // ownership runs, ascending, disjoint
+        var covered: UInt64?
+        var others: [UInt64: [Int]] = [:]                           // shared sections only
+        var ownerOfShared: [UInt64: Int] = [:]
+        var touchedCount: [Int: Int] = [:], lastTouched: [Int: UInt64] = [:], ownedCount: [Int: Int] = [:]
         for e in all {
             let s0 = try section(try pfnDown(e.r.start)), s1 = try section(try pfnUp(e.r.end) - 1)
-            var s = s0
-            while s <= s1 {
-                if let o = owner[s] {
-                    if o != e.node && !(others[s] ?? []).contains(e.node) { others[s, default: []].append(e.node) }
-                } else {
-                    owner[s] = e.node
-                }
-                touched[e.node, default: []].insert(s)
-                s += 1
+            let fromT = lastTouched[e.node].map { max(s0, $0 &+ 1) } ?? s0
+            if fromT <= s1 {
+                touchedCount[e.node, default: 0] += Int(s1 - fromT + 1)
+                lastTouched[e.node] = s1
             }
+            if let c = covered, s0 <= c {
+                let hi = min(s1, c)
+                var i = runs.count - 1
+                while i >= 0 && runs[i].last >= s0 {
+                    let r = runs[i]
+                    let a = max(r.first, s0), b = min(r.last, hi)
+                    if r.node != e.node && a <= b {
+                        for s in a...b {
+                            if !(others[s] ?? []).contains(e.node) { others[s, default: []].append(e.node) }
+                            ownerOfShared[s] = r.node
+                        }
+                    }
+                    i -= 1
+                }
+            }
+            let fresh = covered.map { max(s0, $0 &+ 1) } ?? s0
+            if fresh <= s1 {
+                if let last = runs.last, last.node == e.node, last.last &+ 1 == fresh { runs[runs.count - 1].last = s1 }
+                else { runs.append((fresh, s1, e.node)) }
+                ownedCount[e.node, default: 0] += Int(s1 - fresh + 1)
+                covered = s1
+            }
+        }
+        /// The owner of a section, by binary search over the runs.
+        func owner(_ s: UInt64) -> Int? {
+            var lo = 0, hi = runs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if runs[mid].last < s { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < runs.count && runs[lo].first <= s ? runs[lo].node : nil
         }
 
         var findings: [Finding] = []
         var shared: [SharedSection] = []
         // node-section-shared
         for s in others.keys.sorted() {
-            let o = owner[s]!, rest = others[s]!
+            let o = ownerOfShared[s]!, rest = others[s]!
             let first = try sectionPFN(s)
             var pps: UInt64 = 0
             try need(cs_pages_per_section(&cfg, &pps), "PAGES_PER_SECTION")
@@ -231,8 +261,8 @@ public enum LayoutChecker {
                 parts.append("node \(n)'s \(Units.human(bytes)) here (pfn \(pfns)) have their struct pages off-node, in node \(o)'s memory")
             }
             if let b = blk {
-                let zones = byBlock[b]?.validZones
-                let linked = byBlock[b]?.nodes ?? []
+                let zones = layout.block(b)?.validZones
+                let linked = layout.block(b)?.nodes ?? []
                 var t = "memory block \(b)"
                 if linked.count > 1 { t += " is linked under nodes \(linked.map(String.init).joined(separator: " and "))" }
                 t += ", so it cannot be offlined: valid_zones reads \(zones.map { "'\($0)'" } ?? "'none' (not read)") (a block spanning two nodes has no single zone)"
@@ -255,7 +285,7 @@ public enum LayoutChecker {
                 let s = try section(firstB)
                 let blk = try block(firstB)
                 let unitStart = pb / unit * unit
-                let backer = owner[s] ?? a.node
+                let backer = owner(s) ?? a.node
                 var f = Finding(rule: LayoutRuleID.nodeMemmapOffnode.rawValue, status: .fail, severity: .warning,
                                 address: unitStart, required: unit, actualAlignment: nil, message: "")
                 f.detail("nodes", .array([a.node, b.node].map { .int(Int64($0)) }))
@@ -298,8 +328,6 @@ public enum LayoutChecker {
 
         // Per-node derived values.
         var derived: [NodeDerived] = []
-        var ownedCount: [Int: Int] = [:]
-        for (_, o) in owner { ownedCount[o, default: 0] += 1 }
         for n in layout.nodes {
             var d = NodeDerived(id: n.id)
             if let first = n.ranges.first, let last = n.ranges.map(\.range.end).max() {
@@ -316,7 +344,7 @@ public enum LayoutChecker {
                     prev = max(prev, r.end)
                 }
             }
-            d.sections = touched[n.id]?.count ?? 0
+            d.sections = touchedCount[n.id] ?? 0
             d.sectionsOwned = ownedCount[n.id] ?? 0
             try need(cs_mul(&cfg, UInt64(d.sectionsOwned), perSection, &d.memmapBytes), "memmap bytes")
             derived.append(d)
@@ -352,11 +380,9 @@ public enum LayoutChecker {
         }
         func differ(_ a: UInt64, _ b: UInt64) -> Bool { max(a, b) - min(a, b) > max(a, b) / 100 }
         let sysNode = L.origin == "live" ? "/sys/devices/system/node" : "sys/devices/system/node"
-        var byBlock: [Int: MemoryBlock] = [:]
-        for b in L.blocks { byBlock[b.id] = b }
         for n in L.nodes {
             let meminfo = "\(sysNode)/node\(n.id)/meminfo MemTotal"
-            let onlineBlocks = n.blockIDs.filter { byBlock[$0]?.state == .online }
+            let onlineBlocks = n.blockIDs.filter { L.block($0)?.state == .online }
             let blockBytes = L.blockSize.map { UInt64(onlineBlocks.count) * $0 }
             let present = n.presentPages * page, managed = n.managedPages * page
             if let lib = n.libnumaSize, let mt = n.memTotal, differ(UInt64(lib), mt) {

@@ -18,12 +18,8 @@ extension Report {
         let L = h.layout
         let c = h.result.config
         func ids(_ a: [Int]?) -> JSON { a.map { .array($0.map { .int(Int64($0)) }) } ?? .null }
-        var byBlock: [Int: MemoryBlock] = [:]
-        for b in L.blocks { byBlock[b.id] = b }
         let nodes: [JSON] = zip(L.nodes, h.nodes).map { n, d in
-            var states: [String: Int] = [:]
-            for id in n.blockIDs { states[byBlock[id]?.state.rawValue ?? "unknown", default: 0] += 1 }
-            let sharedBlocks = n.blockIDs.filter { (byBlock[$0]?.nodes.count ?? 0) > 1 }
+            let (states, sharedBlocks) = L.blockSummary(n)
             return .object([
                 ("id", .int(Int64(n.id))),
                 ("online", .bool(n.hasDirectory)),
@@ -54,7 +50,7 @@ extension Report {
                 ("sections_owned", .uint(UInt64(d.sectionsOwned))),
                 ("memory_blocks", .string(formatIDList(n.blockIDs))),
                 ("memory_block_count", .uint(UInt64(n.blockIDs.count))),
-                ("blocks_by_state", .object(states.sorted { $0.key < $1.key }.map { ($0.key, .uint(UInt64($0.value))) })),
+                ("blocks_by_state", .object(states.map { ($0.state, .uint(UInt64($0.count))) })),
                 ("memory_blocks_shared", ids(sharedBlocks)),
                 ("memmap", .object([
                     ("start", JSON.address(d.memmapStart)), ("end", JSON.address(d.memmapEnd)),
@@ -116,8 +112,6 @@ extension Report {
         lines.append("host \(L.origin): kernel \(L.kernelRelease ?? "unknown"), \(L.machine ?? "unknown machine"), \(L.nodes.count) node\(L.nodes.count == 1 ? "" : "s"), \(L.blocks.count) memory blocks of \(L.blockSize.map(Units.human) ?? "unknown size")")
         lines.append("  struct page \(c.structPageSize) B (\(L.structPageSize != nil ? L.structPageSizeSource : "preset, assumed")); page size \(Units.human(c.pageSize)) (\(L.hostPageSize == c.pageSize ? L.hostPageSizeSource ?? "" : "what-if; the host's is \(L.hostPageSize.map(Units.human) ?? "unknown")")); section \(Units.human(UInt64(1) << UInt64(c.sectionSizeBits))); vmemmap backing unit \(Units.human(h.backingUnit)); kernel config: \(L.kernelConfigPath ?? "none found")")
         for note in h.notes { lines.append("  note: \(note)") }
-        var byBlock: [Int: MemoryBlock] = [:]
-        for b in L.blocks { byBlock[b.id] = b }
         for (n, d) in zip(L.nodes, h.nodes) {
             var head = "node \(n.id)"
             if let cpus = n.cpus ?? n.libnumaCPUs { head += ": cpus \(cpus.isEmpty ? "none" : formatIDList(cpus))" }
@@ -143,10 +137,8 @@ extension Report {
             if let fs = d.firstSection, let ls = d.lastSection {
                 lines.append("  pfn \(d.startPFN.map(hex) ?? "?")-\(d.endPFN.map { hex($0 - 1) } ?? "?"), sections \(fs)-\(ls) (\(d.sections) touched, \(d.sectionsOwned) owned)")
             }
-            var states: [String: Int] = [:]
-            for id in n.blockIDs { states[byBlock[id]?.state.rawValue ?? "unknown", default: 0] += 1 }
-            let shared = n.blockIDs.filter { (byBlock[$0]?.nodes.count ?? 0) > 1 }
-            lines.append("  memory blocks \(n.blockIDs.isEmpty ? "none" : formatIDList(n.blockIDs)): \(states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))\(shared.isEmpty ? "" : "; shared with another node: \(formatIDList(shared))")")
+            let (states, shared) = L.blockSummary(n)
+            lines.append("  memory blocks \(n.blockIDs.isEmpty ? "none" : formatIDList(n.blockIDs)): \(states.map { "\($0.count) \($0.state)" }.joined(separator: ", "))\(shared.isEmpty ? "" : "; shared with another node: \(formatIDList(shared))")")
             if let s = d.memmapStart, let e = d.memmapEnd {
                 lines.append("  memmap \(hex(s))-\(hex(e)) (\(Units.approx(e - s)) of vmemmap), \(Units.human(d.memmapBytes)) allocated on this node")
             }

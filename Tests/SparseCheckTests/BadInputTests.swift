@@ -16,7 +16,7 @@ struct BadInputTests {
     enum Breakage: String, CaseIterable {
         case emptyZoneinfo, nonUTF8Zoneinfo, hugeNumbersInZoneinfo, negativeBlockSize, outOfRangeBlockSize,
              hundredMegabyteBlockSize, directoryForZoneinfo, symlinkLoopIomem, fifoForBlockSize,
-             symlinkOutsideRoot, truncatedMeminfo, binaryCpulist, nonUTF8Config, truncatedConfigGz
+             symlinkOutsideRoot, truncatedMeminfo, binaryCpulist, nonUTF8Config, truncatedConfigGz, fifoForBlockState
     }
 
     static let zoneinfo = "proc/zoneinfo"
@@ -60,6 +60,11 @@ struct BadInputTests {
             try fm.removeItem(atPath: root + "/" + zoneinfo)
             try fm.createSymbolicLink(atPath: root + "/" + zoneinfo, withDestinationPath: "/proc/zoneinfo")
             return zoneinfo
+        case .fifoForBlockState:
+            let rel = "sys/devices/system/memory/memory1/state"
+            try fm.removeItem(atPath: root + "/" + rel)
+            #expect(mkfifo(root + "/" + rel, 0o644) == 0)
+            return "memory1"
         case .truncatedMeminfo:
             let rel = "sys/devices/system/node/node0/meminfo"
             try put(rel, Array("Node 0 MemTotal:   ".utf8))
