@@ -36,5 +36,6 @@ for t in "${targets[@]}"; do
         echo "fuzz $t: ${runs} executions in ${secs} s, no crash"
     fi
 done
-echo "fuzz: $total executions over ${#targets[@]} targets, $crashed crashed"
+echo "fuzz: $total executions over ${#targets[@]} targets"
+echo "fuzz: $(( ${#targets[@]} - crashed )) passed, $crashed failed"
 exit $((crashed > 0))
