@@ -59,7 +59,9 @@ public enum Markup {
     /// Text safe inside XML/HTML elements and double- or single-quoted attributes: `& < > " '` become
     /// entities; characters XML 1.0 forbids (C0 controls except tab, newline, CR; U+FFFE/U+FFFF) become
     /// U+FFFD, so a hostile file name cannot make the document unparsable.
-    public static func escape(_ s: String) -> String {
+    /// With `whitespaceAsReferences`, tab, newline and CR become `&#9;` `&#10;` `&#13;`, which an
+    /// attribute value keeps (raw ones are normalised to spaces).
+    public static func escape(_ s: String, whitespaceAsReferences: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
@@ -69,7 +71,8 @@ public enum Markup {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(u)
+            case "\t", "\n", "\r":
+                if whitespaceAsReferences { out += "&#\(u.value);" } else { out.unicodeScalars.append(u) }
             case _ where u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF:
                 out += "\u{FFFD}"
             default: out.unicodeScalars.append(u)

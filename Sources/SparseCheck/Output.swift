@@ -256,23 +256,9 @@ public enum GitHubAnnotations {
     }
 }
 
-func xmlEscape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        case "\n": out += "&#10;"
-        case _ where ch.value < 0x20 && ch != "\t": out += "?"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}
+/// JUnit text and attributes: `Markup.escape` with line breaks kept as character references, so a
+/// multi-line message survives attribute-value normalisation.
+func xmlEscape(_ s: String) -> String { Markup.escape(s, whitespaceAsReferences: true) }
 
 extension SweepSummary {
     /// The JSON summary object of a sweep (`summary` of the `memmap-check/1` document).
