@@ -263,7 +263,7 @@ private struct Page {
         ])
         tag(o)
         w.leaf("br")
-        w.text(SweepHTML.plural(c.combinations, "comb."))
+        w.text("\(c.combinations) comb.")
         w.leaf("br")
         switch o {
         case .fail: w.text("\(c.failed) fail")
