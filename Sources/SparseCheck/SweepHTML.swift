@@ -28,9 +28,9 @@ public enum SweepHTML {
             "thead th{background:\(Palette.bandBackground)}td.n{text-align:right;font-variant-numeric:tabular-nums}",
             ".muted{color:\(Palette.mutedText)}.summary{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}",
             ".result{font-size:18px;font-weight:bold;padding:6px 10px;border:2px solid;display:inline-block;margin:8px 0}",
-            "table.matrix{width:100%;table-layout:fixed}table.matrix th[scope=row]{width:170px;overflow-wrap:anywhere;font-weight:normal;font-family:\(TextMetrics.fontFamily);font-size:13px}",
-            "table.matrix td{text-align:center;font-size:13px;line-height:1.3;padding:4px 2px}table.matrix thead th{text-align:center}",
-            ".tag{font-weight:bold;white-space:nowrap}.sym{font-weight:bold}",
+            "table.matrix{width:100%;table-layout:fixed}table.matrix th.source{width:180px}table.matrix th[scope=row]{overflow-wrap:anywhere;font-weight:normal;font-family:\(TextMetrics.fontFamily);font-size:13px}",
+            "table.matrix td{text-align:center;font-size:13px;line-height:1.3;padding:4px 2px}table.matrix thead th{text-align:center;font-size:13px;white-space:nowrap;padding:3px 2px}",
+            ".tag{font-weight:bold;white-space:nowrap;padding:0 3px}.sym{font-weight:bold}",
             "td.absent{color:\(absent.fg);background:repeating-linear-gradient(135deg,\(absent.bg) 0 6px,\(absent.hatch) 6px 8px)}",
             ".legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin:6px 0 10px;padding:0;list-style:none}.legend span.tag{padding:1px 6px;border:1px solid \(Palette.grid)}",
             ".group{border:1px solid \(Palette.grid);border-left-width:6px;padding:8px 12px;margin:10px 0}.group p{margin:4px 0}",
@@ -39,7 +39,7 @@ public enum SweepHTML {
         ]
         for o in SweepMatrix.Outcome.allCases {
             let p = Palette.outcome(o)
-            rules.append(".o-\(o.rawValue){color:\(p.fg);background:\(p.bg)}.group.o-\(o.rawValue),.result.o-\(o.rawValue){border-color:\(p.fg)}")
+            rules.append(".o-\(o.rawValue){color:\(p.fg);background:\(p.bg)}.b-\(o.rawValue){border-color:\(p.fg)}")
         }
         return rules.joined(separator: "\n")
     }
@@ -90,9 +90,9 @@ private struct Page {
             w.element("code", [("id", "command")], text: (["memmap-check"] + arguments.map(shellQuote)).joined(separator: " "))
             w.close()
         }
-        w.open("p", [("id", "result"), ("class", "result o-\(result.rawValue)"), ("data-result", result.rawValue)])
+        w.open("p", [("id", "result"), ("class", "result o-\(result.rawValue) b-\(result.rawValue)"), ("data-result", result.rawValue)])
         tag(result)
-        w.text(": \(s.failed) of \(s.evaluated) evaluated combinations fail at --fail-on \(failOnText)")
+        w.text(" \u{2014} \(s.failed) of \(s.evaluated) evaluated combinations fail at --fail-on \(failOnText)")
         w.close()
         w.close()
         summary()
@@ -119,7 +119,7 @@ private struct Page {
             ("skipped", "Skipped", "\(s.skipped)"),
             ("failed", "Failing at --fail-on", "\(s.failed)"),
             ("passed", "Not failing", "\(s.passed)"),
-            ("v2-disagreements", "v2 vs merged check disagree", "\(s.v2Disagreements)"),
+            ("v2-disagreements", "v2 vs merged disagreements", "\(s.v2Disagreements)"),
             ("fail-on", "--fail-on", failOnText),
         ]
         for (key, label, value) in rows {
@@ -200,7 +200,7 @@ private struct Page {
         w.element("caption", [("class", "muted")], text: "Rows: sources; columns: page size \u{00d7} kernel version")
         w.open("thead")
         w.open("tr")
-        w.element("th", [("scope", "col"), ("rowspan", "2")], text: "Source")
+        w.element("th", [("scope", "col"), ("rowspan", "2"), ("class", "source")], text: "Source")
         for shift in shifts {
             w.element("th", [("scope", "colgroup"), ("colspan", "\(kernels.count)"), ("data-page-size", "\(UInt64(1) << UInt64(shift))")],
                       text: SweepHTML.pageLabel(shift))
@@ -321,7 +321,7 @@ private struct Page {
 
     mutating func group(_ g: SweepSummary.Group, _ o: SweepMatrix.Outcome) {
         let command = sweep.checkCommand(at: g.firstIndex)
-        w.open("section", [("class", "group o-\(o.rawValue)"), ("data-rule", g.rule.rawValue), ("data-source", g.source),
+        w.open("section", [("class", "group b-\(o.rawValue)"), ("data-rule", g.rule.rawValue), ("data-source", g.source),
                            ("data-kernel", g.kernel.rawValue), ("data-count", "\(g.count)"), ("data-status", o.rawValue)])
         w.open("h3")
         tag(o)
@@ -342,9 +342,7 @@ private struct Page {
                 }
             }
         }
-        w.open("p")
-        w.element("strong", text: "Reproduce:")
-        w.close()
+        w.element("p", [("class", "muted")], text: "Reproduce:")
         w.open("pre")
         w.element("code", [("class", "reproduce")], text: command)
         w.close()
