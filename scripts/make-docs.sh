@@ -1,6 +1,8 @@
 #!/bin/sh
 # Regenerates the pictures under docs/: docs/host-<fixture>.svg for each captured host fixture, and a
-# PNG of each when rsvg-convert (Debian: librsvg2-bin) is installed. Run from anywhere:
+# PNG of each when rsvg-convert (Debian: librsvg2-bin) is installed; docs/sweep-all.html, the sweep
+# report of every preset under every kernel version, and docs/sweep-all.png (1200 px wide) when headless
+# Chromium is installed (Debian: chromium). Run from anywhere:
 #   scripts/make-docs.sh            # builds memmap-check if needed
 #   MEMMAP_CHECK=path/to/memmap-check scripts/make-docs.sh
 set -eu
@@ -29,4 +31,33 @@ for f in $fixtures; do
 done
 if ! command -v rsvg-convert >/dev/null 2>&1; then
     echo "make-docs: rsvg-convert not found (apt-get install librsvg2-bin): SVGs only, PNGs not regenerated" >&2
+fi
+
+# The sweep report (exit 1 only means a combination fails: the page is still written).
+status=0
+"$bin" sweep --presets all --kernel all --format html >docs/sweep-all.html || status=$?
+if [ "$status" -gt 1 ]; then
+    echo "make-docs: memmap-check sweep failed (exit $status)" >&2
+    exit "$status"
+fi
+echo "wrote docs/sweep-all.html"
+chrome=""
+for c in chromium chromium-browser google-chrome; do
+    if command -v "$c" >/dev/null 2>&1; then chrome=$c; break; fi
+done
+if [ -n "$chrome" ]; then
+    set -- --headless=new --disable-gpu --hide-scrollbars
+    if [ "$(id -u)" = 0 ]; then set -- "$@" --no-sandbox; fi # Chromium refuses to run as root otherwise
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    # The page's full height, measured in a throw-away copy with one script line (the report has none).
+    sed 's#</body>#<script>document.title=String(document.documentElement.scrollHeight)</script></body>#' \
+        docs/sweep-all.html >"$tmp/measure.html"
+    height=$("$chrome" "$@" --window-size=1200,800 --dump-dom "file://$tmp/measure.html" 2>/dev/null |
+        sed -n 's:.*<title>\([0-9][0-9]*\)</title>.*:\1:p')
+    "$chrome" "$@" --window-size="1200,${height:-3200}" --screenshot="$PWD/docs/sweep-all.png" \
+        "file://$PWD/docs/sweep-all.html" >/dev/null 2>&1
+    echo "wrote docs/sweep-all.png"
+else
+    echo "make-docs: no headless Chromium (apt-get install chromium): docs/sweep-all.png not regenerated" >&2
 fi

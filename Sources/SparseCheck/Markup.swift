@@ -144,17 +144,36 @@ public enum Palette {
     public static let alignTick = "#1f5fa8"
     public static let base = "#000000"
 
+    private static let passColors = (fg: "#1b5e20", bg: "#e3f2e5")
+    private static let skipColors = (fg: "#424242", bg: "#eeeeee")
+    private static let warnColors = (fg: "#7a4f00", bg: "#fff1cc")
+    private static let failColors = (fg: "#b71c1c", bg: "#fde4e4")
+
     /// (text, background) for a finding's outcome, as tags in lists and cells in the sweep matrix.
     public static func status(_ f: Finding) -> (tag: String, fg: String, bg: String) {
         switch f.status {
-        case .pass: return ("PASS", "#1b5e20", "#e3f2e5")
-        case .skip: return ("SKIP", "#424242", "#eeeeee")
+        case .pass: return ("PASS", passColors.fg, passColors.bg)
+        case .skip: return ("SKIP", skipColors.fg, skipColors.bg)
         case .fail:
             switch f.severity {
             case .info: return ("INFO", "#0d47a1", "#e3edf9")
-            case .warning: return ("WARN", "#7a4f00", "#fff1cc")
-            case .error: return ("FAIL", "#b71c1c", "#fde4e4")
+            case .warning: return ("WARN", warnColors.fg, warnColors.bg)
+            case .error: return ("FAIL", failColors.fg, failColors.bg)
             }
         }
     }
+
+    /// A sweep-matrix cell's worst outcome: a word and a symbol besides the colours, never colour alone.
+    public static func outcome(_ o: SweepMatrix.Outcome) -> (tag: String, symbol: String, fg: String, bg: String) {
+        switch o {
+        case .fail: return ("FAIL", "\u{2717}", failColors.fg, failColors.bg) // ✗
+        case .warn: return ("WARN", "!", warnColors.fg, warnColors.bg)
+        case .pass: return ("PASS", "\u{2713}", passColors.fg, passColors.bg) // ✓
+        case .skip: return ("SKIP", "\u{2013}", skipColors.fg, skipColors.bg) // –
+        case .notApplicable: return ("N/A", "\u{2205}", mutedText, "#f7f7f7") // ∅
+        }
+    }
+
+    /// A matrix cell no combination of the sweep falls in (e.g. x86_64 × 64 KiB without --page-sizes).
+    public static let absent = (fg: "#6b6b6b", bg: "#fafafa", hatch: "#e6e6e6")
 }

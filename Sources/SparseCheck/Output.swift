@@ -1,8 +1,8 @@
 import Foundation
 
-/// The output formats of `check` and `sweep`.
+/// The output formats of `check` and `sweep` (`html`, a self-contained report page, is sweep's only).
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, jsonl, junit, sarif
+    case text, json, jsonl, junit, sarif, html
 }
 
 /// Buffered writes to a file descriptor (stdout by default), flushed at 64 KiB and at the end.
@@ -103,7 +103,7 @@ public final class ResultWriter {
             out.write("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":")
             out.write(Sarif.driver.serialized())
             out.write("},\"results\":[")
-        case .text, .jsonl:
+        case .text, .jsonl, .html:
             break
         }
     }
@@ -140,6 +140,8 @@ public final class ResultWriter {
             }
         case .text:
             out.line(Report.text(r, failOn: failOn ?? .error))
+        case .html:
+            break // the sweep report is written whole at the end (SweepHTML)
         }
         if format != .sarif { first = false }
     }
@@ -155,7 +157,7 @@ public final class ResultWriter {
             out.line("<testcase classname=\"\(xmlEscape(path))\" name=\"no-rule-applies\"><skipped message=\"\(xmlEscape(reason))\"/></testcase>")
         case .text:
             out.line("\(path): \(arch): no rule applies: \(reason)")
-        case .sarif:
+        case .sarif, .html:
             break
         }
     }
@@ -172,7 +174,7 @@ public final class ResultWriter {
             out.line("</testsuites>")
         case .sarif:
             out.line("\n]}]}")
-        case .text, .jsonl:
+        case .text, .jsonl, .html:
             break
         }
         out.flush()

@@ -143,6 +143,8 @@ public struct SweepSummary: Sendable {
     public var v2Disagreements: UInt64 = 0
     public var groups: [Group] = []
     public var seconds: Double = 0
+    /// Counts per source × page size × kernel, when the run was asked for them (`--format html`).
+    public var matrix: SweepMatrix?
 
     public var passed: UInt64 { evaluated - failed }
 
@@ -176,8 +178,9 @@ public struct SweepSummary: Sendable {
         }
     }
 
-    mutating func skip(_ reason: String, _ n: UInt64) {
+    mutating func skip(_ reason: String, _ n: UInt64, _ cell: SweepMatrix.Key? = nil) {
         guard n > 0 else { return }
+        if let cell { matrix?.skip(cell, n, reason) }
         skipped += n
         if let i = skipReasons.firstIndex(where: { $0.reason == reason }) {
             skipReasons[i].count += n
@@ -291,12 +294,14 @@ public struct Sweep: Sendable {
     }
 
     /// Runs the sweep. `emit` receives every evaluated combination's full result (built only when
-    /// given); `progress` is called about every 65536 combinations with the number done.
-    public func run(failOn: Severity?, emit: ((UInt64, CheckResult) throws -> Void)? = nil,
+    /// given); `progress` is called about every 65536 combinations with the number done; `matrix`
+    /// also gathers the per-cell counts of `SweepSummary.matrix`.
+    public func run(failOn: Severity?, matrix: Bool = false, emit: ((UInt64, CheckResult) throws -> Void)? = nil,
                     progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         let start = Date()
         var s = SweepSummary()
         s.combinations = total
+        if matrix { s.matrix = SweepMatrix() }
         let ppc = pointsPerCell
         guard total > 0 else { return s }
         let nd = dims[7], nv = dims[8]
@@ -306,8 +311,10 @@ public struct Sweep: Sendable {
             let first = cell * ppc
             let ix = indices(first)
             let (cellCfg, why) = cellConfig(ix)
+            let mkey = matrix ? matrixKey(ix, cellCfg) : nil
+            var mcell = SweepMatrix.Cell()
             guard var c = cellCfg else {
-                s.skip(why ?? "invalid", ppc)
+                s.skip(why ?? "invalid", ppc, mkey)
                 done += ppc
                 continue
             }
@@ -318,7 +325,7 @@ public struct Sweep: Sendable {
                 let why = spec.vmemmapBases != nil
                     ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
                     : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
-                s.skip(why, (nd - 1) * nv)
+                s.skip(why, (nd - 1) * nv, mkey)
             }
             let sourceKey = Int(ix[0]) * 8 + Int(ix[1])
             for di in 0..<dramRange {
@@ -330,7 +337,7 @@ public struct Sweep: Sendable {
                     do {
                         d = try c.derive(base: c.vmemmapValue())
                     } catch {
-                        s.skip("the base formula or a derived value overflows 64 bits", 1)
+                        s.skip("the base formula or a derived value overflows 64 bits", 1, mkey)
                         continue
                     }
                     s.evaluated += 1
@@ -339,6 +346,7 @@ public struct Sweep: Sendable {
                     failing = s.tally(1, st.v2, failOn, sourceKey, index, spec, ix, c.kernel) || failing
                     failing = s.tally(2, st.encoding, failOn, sourceKey, index, spec, ix, c.kernel) || failing
                     if failing { s.failed += 1 }
+                    if matrix { mcell.record(st.folio, st.v2, st.encoding, failing: failing) }
                     if st.folio != .skip && st.v2 != .skip && (st.v2 == .fail) != (st.folio == .fail) { s.v2Disagreements += 1 }
                     if let emit { try emit(index, Checker.check(c)) }
                     if index >= nextProgress {
@@ -347,6 +355,7 @@ public struct Sweep: Sendable {
                     }
                 }
             }
+            if let mkey { s.matrix!.add(mkey, mcell) }
             done += ppc
         }
         s.seconds = Date().timeIntervalSince(start)

@@ -17,6 +17,9 @@ struct Check: ParsableCommand {
     var explain = false
 
     func validate() throws {
+        if output.format == .html {
+            throw InputError("--format html", expected: "text, json, jsonl, junit or sarif (html is the sweep report: memmap-check sweep --format html)")
+        }
         _ = try outcome() // InputError: one line, exit 2, by MemmapCheck.runMapped
     }
 

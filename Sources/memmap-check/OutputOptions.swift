@@ -18,7 +18,7 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
 
 /// The output options shared by `check` and `sweep`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one result per line), junit (JUnit XML) or sarif (SARIF 2.1.0).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one result per line), junit (JUnit XML), sarif (SARIF 2.1.0), or html (sweep only: a self-contained report page; redirect it to a .html file).", valueName: "format"))
     var format: ReportFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning or never.", valueName: "severity"))

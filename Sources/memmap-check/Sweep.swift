@@ -11,7 +11,8 @@ struct SweepCommand: ParsableCommand {
             like 64G or 2M accepted). An axis that does not apply to a source (e.g. --dram-bases on \
             x86_64, --page-sizes on a .config) keeps its first value and counts the rest as skipped \
             duplicates; an invalid combination (one the kernel would not build) is skipped with its reason. \
-            Memory stays flat; --format jsonl streams one result per line as it is produced.
+            Memory stays flat; --format jsonl streams one result per line as it is produced; --format html \
+            writes one self-contained report page (summary, source × page size × kernel matrix, failing groups).
             Exit 0 when no combination fails at or above --fail-on, 1 when one does, 2 for bad input.
             """)
 
@@ -129,6 +130,10 @@ struct SweepCommand: ParsableCommand {
         switch format {
         case .text:
             summary = try sweep.run(failOn: failOn, progress: progress.update)
+        case .html:
+            summary = try sweep.run(failOn: failOn, matrix: true, progress: progress.update)
+            out.write(SweepHTML.render(sweep, summary, failOn: failOn, arguments: Array(CommandLine.arguments.dropFirst())))
+            out.flush()
         case .junit:
             // JUnit carries its totals up front: a first, allocation-free pass counts them.
             let counted = try sweep.run(failOn: failOn, progress: progress.update)

@@ -157,6 +157,16 @@ struct CLIGateTests {
         }
     }
 
+    @Test("sweep --format html: one page on stdout, exit as the text summary; check --format html exits 2")
+    func html() throws {
+        let o = try CLI.run(["sweep", "--presets", "riscv64-sv39,x86_64", "--dram-bases", "0:1G:256M", "--format", "html"])
+        #expect(o.status == 1 && o.stdout.hasPrefix("<!DOCTYPE html>") && o.stdout.hasSuffix("</html>\n"))
+        #expect(o.stdout.contains("memmap-check check --preset riscv64-sv39 --kernel 7.1 --dram-base 0x10000000"))
+        #expect(o.stdout.contains("data-source=\"x86_64\""))
+        let c = try CLI.run(["check", "--format", "html"])
+        #expect(c.status == 2 && c.stderr.contains("sweep --format html"))
+    }
+
     @Test("check --kconfig: amd64 6.12 passes; armhf says no rule applies; malformed input exits 2 with file:line")
     func kconfig() throws {
         let amd = try CLI.run(["check", "--kconfig", Self.kconfigDir + "/debian-amd64-amd64-6.12.117.config", "--format", "json"])
