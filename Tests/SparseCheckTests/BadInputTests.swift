@@ -144,4 +144,30 @@ struct BadInputTests {
         #expect(o.status == 0 || o.status == 1, "exit \(o.status): \(o.stderr)")
         #expect(o.stdout.contains("2 combinations"))
     }
+
+    /// Root reads every file, so a permission-denied file is made real by running `host` as `nobody`
+    /// (setpriv from util-linux) over a tree whose zoneinfo only root may read.
+    @Test("permission denied: a file only root may read is a finding for an unprivileged host run",
+          .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func permissionDenied() throws {
+        let root = try Self.tree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root)
+        #expect(chmod(root + "/" + Self.zoneinfo, 0o600) == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path, "host", "--root", root]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard !text.contains("Permission denied") || text.contains("zoneinfo") else {
+            // The binary itself was not reachable for nobody (a private build directory): nothing to test.
+            return
+        }
+        #expect((0...1).contains(p.terminationStatus), "\(text)")
+        #expect(text.contains("zoneinfo") && text.contains("ermission denied"), "\(text)")
+    }
 }
