@@ -1,4 +1,5 @@
 import Foundation
+internal import CSparse
 
 /// One numeric sweep axis: a list of values or a `START:END:STEP` range (END excluded). Ranges are
 /// never materialised, so an axis of a billion values costs nothing.
@@ -94,6 +95,11 @@ public struct SweepSpec: Sendable {
     public var fixed = Overrides()
     /// The same overrides as command-line words, for the reproducing `check` command.
     public var fixedArgs: [String] = []
+    /// `sweep --root DIR`: a captured layout whose layout rules run for every combination (presets then
+    /// take the layout's page size and sizeof(struct page), as `host --root DIR --preset NAME` does).
+    public var layout: NodeLayout?
+    /// The `--root` directory, for reproducing commands.
+    public var layoutRoot: String?
 
     public init() {}
 
@@ -119,70 +125,94 @@ public struct SweepSpec: Sendable {
     }
 }
 
+/// A rule whose failures a sweep groups by source and kernel: the config rules and the layout rules.
+public protocol SweepRule: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String, AllCases == [Self] {
+    var severity: Severity { get }
+}
+
+extension RuleID: SweepRule {}
+extension LayoutRuleID: SweepRule {}
+
+extension SweepRule {
+    /// The rule's position in its enumeration (the tie-break of failing groups with the same first index).
+    var order: Int { Self.allCases.firstIndex(of: self)! }
+}
+
 /// The counts a sweep gathers: flat in the number of combinations.
 public struct SweepSummary: Sendable {
-    public struct Group: Sendable {
-        public var rule: RuleID
+    public struct FailingGroup<Rule: SweepRule>: Sendable {
+        public var rule: Rule
         public var source: String
         public var kernel: KernelVersion
         public var count: UInt64
         /// The first failing combination in sweep order (axes ascend, so the smallest values).
         public var firstIndex: UInt64
+        /// The smallest example's label, the failing finding's message there and the command that
+        /// reproduces it (filled by `resolved(_:)`, or read back by `merge`).
+        public var example: String?
+        public var message: String?
+        public var command: String?
     }
+    public typealias Group = FailingGroup<RuleID>
+    public typealias LayoutGroup = FailingGroup<LayoutRuleID>
 
+    /// The combinations this summary covers (all of them, or one shard's share).
     public var combinations: UInt64 = 0
     public var evaluated: UInt64 = 0
     public var skipped: UInt64 = 0
-    /// Why combinations were skipped, in first-seen order.
+    /// Why combinations were skipped, in sweep order of the first skipped combination.
     public var skipReasons: [(reason: String, count: UInt64)] = []
+    /// Where each skip reason was first seen: (combination index, per combination) — a reason for a whole
+    /// cell or axis sorts before a per-combination one at the same index. Parallel with `skipReasons`.
+    public var skipFirst: [SkipKey] = []
     /// [rule][pass, fail, skip] in RuleID order.
     public var ruleCounts: [[UInt64]] = Array(repeating: [0, 0, 0], count: RuleID.allCases.count)
+    /// `sweep --root`: [layout rule][combinations passing, combinations failing, findings] in LayoutRuleID order.
+    public var layoutCounts: [[UInt64]]?
     /// Evaluated combinations with a failing rule at or above the fail-on severity.
     public var failed: UInt64 = 0
     /// Combinations where both the v2 check and the merged check apply and disagree (one warns, the other not).
     public var v2Disagreements: UInt64 = 0
     public var groups: [Group] = []
+    public var layoutGroups: [LayoutGroup] = []
+    /// .config files of the sweep whose architecture has no SPARSEMEM (filled by `resolved(_:)`).
+    public var notApplicable: [(path: String, arch: String, reason: String)] = []
+    /// Set on one shard's summary; nil for a whole sweep (and for merged shards).
+    public var shard: ShardInfo?
     public var seconds: Double = 0
 
     public var passed: UInt64 { evaluated - failed }
 
-    /// (source, kernel, rule) -> index in `groups`.
-    var groupIndex: [Int: Int] = [:]
-
-    /// Counts one rule's status; true when it fails at or above `failOn`.
-    @inline(__always)
-    mutating func tally(_ r: Int, _ status: Status, _ failOn: Severity?, _ sourceKey: Int, _ index: UInt64,
-                        _ spec: SweepSpec, _ ix: [UInt64], _ kernel: KernelVersion) -> Bool {
-        switch status {
-        case .pass:
-            ruleCounts[r][0] += 1
-            return false
-        case .skip:
-            ruleCounts[r][2] += 1
-            return false
-        case .fail:
-            ruleCounts[r][1] += 1
-            let rule: RuleID = r == 0 ? .folioVmemmapAlign : (r == 1 ? .folioVmemmapAlignV2 : .sectionMapEncoding)
-            let key = sourceKey * 4 + r
-            if let g = groupIndex[key] {
-                groups[g].count += 1
-            } else {
-                groupIndex[key] = groups.count
-                groups.append(Group(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel, count: 1,
-                                    firstIndex: index))
-            }
-            if let f = failOn { return rule.severity >= f }
-            return false
+    public struct SkipKey: Sendable, Comparable {
+        public var index: UInt64
+        public var perCombination: Bool
+        public static func < (a: SkipKey, b: SkipKey) -> Bool {
+            a.index != b.index ? a.index < b.index : (!a.perCombination && b.perCombination)
         }
     }
 
-    mutating func skip(_ reason: String, _ n: UInt64) {
+    /// What a shard summary says about its sweep, so that `merge` can tell the shards belong together.
+    public struct ShardInfo: Sendable, Equatable {
+        public var shard: SweepShard
+        /// Combination indices [first, end) of `total`.
+        public var first: UInt64
+        public var end: UInt64
+        public var total: UInt64
+        /// A hash of the sweep's axes and sources.
+        public var fingerprint: String
+    }
+
+    public init() {}
+
+    mutating func skip(_ reason: String, _ n: UInt64, at key: SkipKey) {
         guard n > 0 else { return }
         skipped += n
         if let i = skipReasons.firstIndex(where: { $0.reason == reason }) {
             skipReasons[i].count += n
+            skipFirst[i] = min(skipFirst[i], key)
         } else {
             skipReasons.append((reason, n))
+            skipFirst.append(key)
         }
     }
 }
@@ -241,7 +271,11 @@ public struct Sweep: Sendable {
             switch source {
             case let .preset(name):
                 if let p = spec.pageShifts { o.pageShift = p[Int(ix[2])] }
-                c = try SparseConfig.make(preset: name, overrides: o)
+                if let L = spec.layout {
+                    c = try L.config(preset: name, overrides: o).0
+                } else {
+                    c = try SparseConfig.make(preset: name, overrides: o)
+                }
             case let .kconfig(k):
                 if ix[2] > 0 { return (nil, "--page-sizes does not apply to a .config (its page size is fixed): duplicate of the first page size") }
                 c = try k.applying(o)
@@ -269,6 +303,7 @@ public struct Sweep: Sendable {
     public func checkCommand(at index: UInt64) -> String {
         let ix = indices(index)
         var words = ["memmap-check", "check"]
+        if let root = spec.layoutRoot { words = ["memmap-check", "host", "--root", shellQuote(root)] }
         switch spec.sources[Int(ix[0])] {
         case let .preset(n): words += ["--preset", n]
         case let .kconfig(c): words += ["--kconfig", shellQuote(c.kconfigPath ?? c.preset)]
@@ -290,67 +325,153 @@ public struct Sweep: Sendable {
         return words.joined(separator: " ")
     }
 
-    /// Runs the sweep. `emit` receives every evaluated combination's full result (built only when
-    /// given); `progress` is called about every 65536 combinations with the number done.
-    public func run(failOn: Severity?, emit: ((UInt64, CheckResult) throws -> Void)? = nil,
-                    progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
-        let start = Date()
+    /// Runs the combinations [lo, hi) on this thread. `emit` receives every evaluated combination's full
+    /// result (built only when given); `progress` is called about every 65536 combinations with the
+    /// index reached.
+    func runRange(_ lo: UInt64, _ hi: UInt64, failOn: Severity?, emit: ((UInt64, CheckResult) throws -> Void)?,
+                  progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         var s = SweepSummary()
-        s.combinations = total
+        s.combinations = hi - lo
+        if spec.layout != nil { s.layoutCounts = Array(repeating: [0, 0, 0], count: LayoutRuleID.allCases.count) }
+        guard lo < hi else { return s }
         let ppc = pointsPerCell
-        guard total > 0 else { return s }
+        var first = lo / ppc * ppc
+        var nextProgress = lo + (1 << 16)
+        while first < hi {
+            try runCell(first, max(lo, first) - first, min(hi - first, ppc), failOn, emit, &s)
+            if let progress, first + ppc >= nextProgress {
+                progress(min(first + ppc, hi))
+                nextProgress = first + ppc + (1 << 16)
+            }
+            first += ppc
+        }
+        return s
+    }
+
+    /// The points [pLo, pHi) of the cell starting at combination `first`: the DRAM and vmemmap-base
+    /// axes, with the cell's configuration, base inputs and rule conditions worked out once.
+    private func runCell(_ first: UInt64, _ pLo: UInt64, _ pHi: UInt64, _ failOn: Severity?,
+                         _ emit: ((UInt64, CheckResult) throws -> Void)?, _ s: inout SweepSummary) throws {
+        let ix = indices(first)
+        let (cellCfg, why) = cellConfig(ix)
+        let cellKey = SweepSummary.SkipKey(index: first, perCombination: false)
+        guard var c = cellCfg else {
+            s.skip(why ?? "invalid", pHi - pLo, at: cellKey)
+            return
+        }
         let nd = dims[7], nv = dims[8]
-        var done: UInt64 = 0
-        var nextProgress: UInt64 = 1 << 16
-        for cell in 0..<cells {
-            let first = cell * ppc
-            let ix = indices(first)
-            let (cellCfg, why) = cellConfig(ix)
-            guard var c = cellCfg else {
-                s.skip(why ?? "invalid", ppc)
-                done += ppc
-                continue
-            }
-            // Axes that do not apply: their first value stands for the configuration, the rest are duplicates.
-            let dramApplies = spec.dramBases != nil && c.baseDependsOnDRAM && spec.vmemmapBases == nil
-            let dramRange: UInt64 = dramApplies ? nd : 1
-            if nd > 1 && !dramApplies {
-                let why = spec.vmemmapBases != nil
-                    ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
-                    : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
-                s.skip(why, (nd - 1) * nv)
-            }
-            let sourceKey = Int(ix[0]) * 8 + Int(ix[1])
-            for di in 0..<dramRange {
-                if dramApplies { c.dramBase = spec.dramBases!.value(di) }
-                for vi in 0..<nv {
-                    if let v = spec.vmemmapBases { c.vmemmapBaseOverride = v.value(vi) }
-                    let index = first + di * nv + vi
-                    let d: Derived
-                    do {
-                        d = try c.derive(base: c.vmemmapValue())
-                    } catch {
-                        s.skip("the base formula or a derived value overflows 64 bits", 1)
-                        continue
-                    }
-                    s.evaluated += 1
-                    let st = Checker.statuses(c, d)
-                    var failing = s.tally(0, st.folio, failOn, sourceKey, index, spec, ix, c.kernel)
-                    failing = s.tally(1, st.v2, failOn, sourceKey, index, spec, ix, c.kernel) || failing
-                    failing = s.tally(2, st.encoding, failOn, sourceKey, index, spec, ix, c.kernel) || failing
-                    if failing { s.failed += 1 }
-                    if st.folio != .skip && st.v2 != .skip && (st.v2 == .fail) != (st.folio == .fail) { s.v2Disagreements += 1 }
-                    if let emit { try emit(index, Checker.check(c)) }
-                    if index >= nextProgress {
-                        progress?(index)
-                        nextProgress = index + (1 << 16)
-                    }
+        // Axes that do not apply: their first value stands for the configuration, the rest are duplicates.
+        let dramApplies = spec.dramBases != nil && c.baseDependsOnDRAM && spec.vmemmapBases == nil
+        var evalHi = pHi
+        if nd > 1 && !dramApplies {
+            let why = spec.vmemmapBases != nil
+                ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
+                : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
+            let dupLo = max(pLo, nv)
+            if pHi > dupLo { s.skip(why, pHi - dupLo, at: cellKey) }
+            evalHi = min(pHi, nv)
+        }
+        guard pLo < evalHi else { return }
+        let overflow = "the base formula or a derived value overflows 64 bits"
+        if dramApplies { c.dramBase = spec.dramBases!.value(pLo / nv) }
+        guard var parts = try? c.baseInputs() else {
+            s.skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
+            return
+        }
+        var cfg = c.c
+        let plan = StatusPlan(c)
+        let fixedBase: UInt64? = spec.vmemmapBases == nil && !dramApplies
+            ? (c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg).0 == CS_OK ? parts.value : nil) : nil
+        let slow = emit != nil || spec.layout != nil
+        let rules = RuleID.allCases
+        let counts = rules.map { r in failOn.map { r.severity >= $0 } ?? false }
+        // Per-cell tallies, folded into `s` at the end: [rule * 3 + status], first failure per rule.
+        var tally = [UInt64](repeating: 0, count: 9)
+        var firstFail = [UInt64](repeating: .max, count: 3), nFail = [UInt64](repeating: 0, count: 3)
+        var evaluated: UInt64 = 0, failed: UInt64 = 0, disagree: UInt64 = 0
+        var v = cs_verdict()
+        var di = pLo / nv, vi = pLo % nv
+        for p in pLo..<evalHi {
+            let index = first + p
+            defer {
+                vi += 1
+                if vi == nv {
+                    vi = 0
+                    di += 1
+                    if dramApplies && di < nd { c.dramBase = spec.dramBases!.value(di) }
                 }
             }
-            done += ppc
+            let base: UInt64
+            if let vb = spec.vmemmapBases {
+                base = vb.value(vi)
+                if slow { c.vmemmapBaseOverride = base }
+            } else if let fb = fixedBase {
+                base = fb
+            } else if dramApplies, c.finishBase(&parts, dram: c.dramBase!, &cfg).0 == CS_OK {
+                base = parts.value
+            } else {
+                s.skip(overflow, 1, at: .init(index: index, perCombination: true))
+                continue
+            }
+            guard cs_sparse_init_checks(&cfg, base, &v) == CS_OK else {
+                s.skip(overflow, 1, at: .init(index: index, perCombination: true))
+                continue
+            }
+            var layoutFailing = false
+            if let L = spec.layout {
+                do {
+                    layoutFailing = try tallyLayout(LayoutChecker.check(L, config: c), index, ix, c.kernel, failOn, &s)
+                } catch {
+                    s.skip("the layout does not fit this configuration: \(error)", 1, at: .init(index: index, perCombination: true))
+                    continue
+                }
+            }
+            evaluated += 1
+            let st = plan.statuses(v)
+            var failing = layoutFailing
+            @inline(__always) func count(_ r: Int, _ status: Status) {
+                switch status {
+                case .pass: tally[r * 3] += 1
+                case .skip: tally[r * 3 + 2] += 1
+                case .fail:
+                    tally[r * 3 + 1] += 1
+                    if nFail[r] == 0 { firstFail[r] = index }
+                    nFail[r] += 1
+                    if counts[r] { failing = true }
+                }
+            }
+            count(0, st.folio)
+            count(1, st.v2)
+            count(2, st.encoding)
+            if failing { failed += 1 }
+            if st.folio != .skip && st.v2 != .skip && (st.v2 == .fail) != (st.folio == .fail) { disagree += 1 }
+            if let emit { try emit(index, Checker.check(c)) }
         }
-        s.seconds = Date().timeIntervalSince(start)
-        return s
+        s.evaluated += evaluated
+        s.failed += failed
+        s.v2Disagreements += disagree
+        for r in 0..<3 { for k in 0..<3 { s.ruleCounts[r][k] += tally[r * 3 + k] } }
+        // New groups in sweep order: by first failing index, then rule order.
+        for r in (0..<3).sorted(by: { (firstFail[$0], $0) < (firstFail[$1], $1) }) where nFail[r] > 0 {
+            s.add(group: SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel,
+                                            count: nFail[r], firstIndex: firstFail[r]), to: \.groups)
+        }
+    }
+
+    /// Counts one combination's layout findings; true when one fails at or above `failOn`.
+    private func tallyLayout(_ h: HostCheck, _ index: UInt64, _ ix: [UInt64], _ kernel: KernelVersion,
+                             _ failOn: Severity?, _ s: inout SweepSummary) -> Bool {
+        var failing = false
+        for (r, rule) in LayoutRuleID.allCases.enumerated() {
+            let n = UInt64(h.result.findings.count { $0.rule == rule.rawValue && $0.status == .fail })
+            s.layoutCounts![r][n > 0 ? 1 : 0] += 1
+            s.layoutCounts![r][2] += n
+            guard n > 0 else { continue }
+            if let f = failOn, rule.severity >= f { failing = true }
+            s.add(group: SweepSummary.LayoutGroup(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel,
+                                                  count: 1, firstIndex: index), to: \.layoutGroups)
+        }
+        return failing
     }
 }
 
