@@ -128,24 +128,15 @@ extension SparseConfig {
     /// inner loop. `p` comes from `baseInputs()`; on failure returns the status and the step's name.
     @inline(__always)
     func finishBase(_ p: inout BaseParts, dram: UInt64, _ cfg: inout cs_config) -> (cs_status, StaticString) {
+        BaseStep.finish(baseStep, &p, dram: dram, &cfg)
+    }
+
+    var baseStep: BaseStep {
         switch layout {
-        case .arm64:
-            p.dram = dram
-            let st = cs_arm64_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
-            guard st == CS_OK else { return (st, "vmemmap") }
-        case .riscv64:
-            p.dram = dram
-            let st = cs_riscv_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
-            guard st == CS_OK else { return (st, "vmemmap") }
-        default:
-            break
+        case .arm64: return .arm64
+        case .riscv64: return .riscv64
+        default: return .none
         }
-        p.value = p.nominal
-        if let g = p.kaslrAlign, g != 0 {
-            let st = cs_worst_aligned_base(p.nominal, g, &p.value)
-            guard st == CS_OK else { return (st, "worst KASLR base") }
-        }
-        return (CS_OK, "")
     }
 
     /// True when the architecture's base depends on the DRAM start.
@@ -162,5 +153,32 @@ extension SparseConfig {
         case .x86_64, .arm64: return true
         default: return false
         }
+    }
+}
+
+/// The part of an architecture's base formula that depends on the DRAM start.
+enum BaseStep {
+    case none, arm64, riscv64
+
+    @inline(__always)
+    static func finish(_ step: BaseStep, _ p: inout BaseParts, dram: UInt64, _ cfg: inout cs_config) -> (cs_status, StaticString) {
+        switch step {
+        case .arm64:
+            p.dram = dram
+            let st = cs_arm64_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
+            guard st == CS_OK else { return (st, "vmemmap") }
+        case .riscv64:
+            p.dram = dram
+            let st = cs_riscv_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
+            guard st == CS_OK else { return (st, "vmemmap") }
+        case .none:
+            break
+        }
+        p.value = p.nominal
+        if let g = p.kaslrAlign, g != 0 {
+            let st = cs_worst_aligned_base(p.nominal, g, &p.value)
+            guard st == CS_OK else { return (st, "worst KASLR base") }
+        }
+        return (CS_OK, "")
     }
 }

@@ -220,7 +220,8 @@ public struct SweepSummary: Sendable {
 /// Visits every combination of a `SweepSpec`. Each combination of the small axes (source, kernel,
 /// page size, section bits, struct page size, folio order, HVO) is a *cell* whose configuration is
 /// built and validated once; the DRAM and vmemmap-base axes inside a cell take the allocation-free
-/// path: one C evaluation (cs_sparse_init_checks()) and three status tests per combination.
+/// path: the configuration half of cs_sparse_init_checks() once per cell, then per combination the base step,
+/// its base half (cs_sparse_init_base()) and three status tests.
 public struct Sweep: Sendable {
     public let spec: SweepSpec
     let dims: [UInt64] // source, kernel, page, section, struct, folio, hvo, dram, vmemmap
@@ -373,88 +374,149 @@ public struct Sweep: Sendable {
         }
         guard pLo < evalHi else { return }
         let overflow = "the base formula or a derived value overflows 64 bits"
-        if dramApplies { c.dramBase = spec.dramBases!.value(pLo / nv) }
         guard var parts = try? c.baseInputs() else {
             s.skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
         var cfg = c.c
         let plan = StatusPlan(c)
-        let fixedBase: UInt64? = spec.vmemmapBases == nil && !dramApplies
-            ? (c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg).0 == CS_OK ? parts.value : nil) : nil
-        let slow = emit != nil || spec.layout != nil
         let rules = RuleID.allCases
-        let counts = rules.map { r in failOn.map { r.severity >= $0 } ?? false }
-        // Per-cell tallies, folded into `s` at the end: [rule * 3 + status], first failure per rule.
-        var tally = [UInt64](repeating: 0, count: 9)
-        var firstFail = [UInt64](repeating: .max, count: 3), nFail = [UInt64](repeating: 0, count: 3)
-        var evaluated: UInt64 = 0, failed: UInt64 = 0, disagree: UInt64 = 0
+        let fails = rules.map { r in failOn.map { r.severity >= $0 } ?? false }
+        let counts = (fails[0], fails[1], fails[2])
+        // Only one axis varies among the evaluated points: the DRAM base (then --vmemmap-bases is absent,
+        // so a cell is one DRAM axis), the vmemmap base (then only the first DRAM base is evaluated), or
+        // neither (one point).
+        let axis = dramApplies ? spec.dramBases : spec.vmemmapBases
+        let mode: PointMode = dramApplies ? .dram : (axis != nil ? .base : .fixed)
+        if mode == .fixed && c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg).0 != CS_OK {
+            s.skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
+            return
+        }
+        let step = c.baseStep
         var v = cs_verdict()
-        var di = pLo / nv, vi = pLo % nv
-        for p in pLo..<evalHi {
-            let index = first + p
-            defer {
-                vi += 1
-                if vi == nv {
-                    vi = 0
-                    di += 1
-                    if dramApplies && di < nd { c.dramBase = spec.dramBases!.value(di) }
-                }
-            }
-            let base: UInt64
-            if let vb = spec.vmemmapBases {
-                base = vb.value(vi)
-                if slow { c.vmemmapBaseOverride = base }
-            } else if let fb = fixedBase {
-                base = fb
-            } else if dramApplies, c.finishBase(&parts, dram: c.dramBase!, &cfg).0 == CS_OK {
-                base = parts.value
-            } else {
-                s.skip(overflow, 1, at: .init(index: index, perCombination: true))
-                continue
-            }
-            guard cs_sparse_init_checks(&cfg, base, &v) == CS_OK else {
-                s.skip(overflow, 1, at: .init(index: index, perCombination: true))
-                continue
-            }
-            var layoutFailing = false
-            if let L = spec.layout {
-                do {
-                    layoutFailing = try tallyLayout(LayoutChecker.check(L, config: c), index, ix, c.kernel, failOn, &s)
-                } catch {
-                    s.skip("the layout does not fit this configuration: \(error)", 1, at: .init(index: index, perCombination: true))
+        guard cs_sparse_init_config(&cfg, &v) == CS_OK else {
+            s.skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
+            return
+        }
+        var t = CellTally()
+        var over = (first: UInt64.max, n: UInt64(0))
+        if emit == nil && spec.layout == nil {
+            over = Self.countPoints(axis, mode, pLo, evalHi, first, &cfg, &parts, step, plan, counts, v, &t)
+        } else {
+            for p in pLo..<evalHi {
+                let index = first + p
+                var one = CellTally()
+                let o = Self.countPoints(axis, mode, p, p + 1, first, &cfg, &parts, step, plan, counts, v, &one)
+                if o.n > 0 {
+                    over = (min(over.first, o.first), over.n + o.n)
                     continue
                 }
-            }
-            evaluated += 1
-            let st = plan.statuses(v)
-            var failing = layoutFailing
-            @inline(__always) func count(_ r: Int, _ status: Status) {
-                switch status {
-                case .pass: tally[r * 3] += 1
-                case .skip: tally[r * 3 + 2] += 1
-                case .fail:
-                    tally[r * 3 + 1] += 1
-                    if nFail[r] == 0 { firstFail[r] = index }
-                    nFail[r] += 1
-                    if counts[r] { failing = true }
+                if let x = axis?.value(p) {
+                    if mode == .dram { c.dramBase = x } else { c.vmemmapBaseOverride = x }
                 }
+                if let L = spec.layout {
+                    do {
+                        if try tallyLayout(LayoutChecker.check(L, config: c), index, ix, c.kernel, failOn, &s) { one.failed = 1 }
+                    } catch {
+                        s.skip("the layout does not fit this configuration: \(error)", 1, at: .init(index: index, perCombination: true))
+                        continue
+                    }
+                }
+                t.merge(one)
+                if let emit { try emit(index, Checker.check(c)) }
             }
-            count(0, st.folio)
-            count(1, st.v2)
-            count(2, st.encoding)
-            if failing { failed += 1 }
-            if st.folio != .skip && st.v2 != .skip && (st.v2 == .fail) != (st.folio == .fail) { disagree += 1 }
-            if let emit { try emit(index, Checker.check(c)) }
         }
-        s.evaluated += evaluated
-        s.failed += failed
-        s.v2Disagreements += disagree
+        if over.n > 0 { s.skip(overflow, over.n, at: .init(index: over.first, perCombination: true)) }
+        s.evaluated += t.evaluated
+        s.failed += t.failed
+        s.v2Disagreements += t.disagree
+        let firstFail = [t.first0, t.first1, t.first2], nFail = [t.tally.1, t.tally.4, t.tally.7]
+        let tally = [t.tally.0, t.tally.1, t.tally.2, t.tally.3, t.tally.4, t.tally.5, t.tally.6, t.tally.7, t.tally.8]
         for r in 0..<3 { for k in 0..<3 { s.ruleCounts[r][k] += tally[r * 3 + k] } }
         // New groups in sweep order: by first failing index, then rule order.
         for r in (0..<3).sorted(by: { (firstFail[$0], $0) < (firstFail[$1], $1) }) where nFail[r] > 0 {
             s.add(group: SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel,
                                             count: nFail[r], firstIndex: firstFail[r]), to: \.groups)
+        }
+    }
+
+    enum PointMode { case fixed, dram, base }
+
+    /// The counting loop over points [lo, hi) of one cell: nothing but C values and scalars (no
+    /// SparseConfig, no spec), one base step, `cs_sparse_init_base()` (the base-dependent half of
+    /// `cs_sparse_init_checks()`; `config` holds the other half) and three status tests per
+    /// combination. Returns the overflowing points (first index, count).
+    @inline(never)
+    static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
+                            _ cfg: inout cs_config, _ parts: inout BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                            _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ t: inout CellTally) -> (first: UInt64, n: UInt64) {
+        var over = (first: UInt64.max, n: UInt64(0))
+        var v = config
+        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout cs_config, _ parts: inout BaseParts,
+                                     _ v: inout cs_verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
+            var base = parts.value, ok = true
+            if mode == .dram {
+                ok = BaseStep.finish(step, &parts, dram: x, &cfg).0 == CS_OK
+                base = parts.value
+            } else if mode == .base {
+                base = x
+            }
+            guard ok, cs_sparse_init_base(&cfg, base, &v) == CS_OK else {
+                if over.n == 0 { over.first = first + p }
+                over.n += 1
+                return
+            }
+            let st = plan.statuses(v)
+            if t.add(st.folio, st.v2, st.encoding, first + p, counts) { t.failed += 1 }
+        }
+        switch axis {
+        case nil:
+            for p in lo..<hi { point(0, p, &cfg, &parts, &v, &t, &over) }
+        case let .range(start, _, st)?:
+            for p in lo..<hi { point(start &+ p &* st, p, &cfg, &parts, &v, &t, &over) }
+        case let .list(values)?:
+            for p in lo..<hi { point(values[Int(p)], p, &cfg, &parts, &v, &t, &over) }
+        }
+        return over
+    }
+
+    /// One cell's counts, in scalars: [rule * 3 + pass/fail/skip], first failing index per rule.
+    struct CellTally {
+        var tally: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var first0: UInt64 = .max, first1: UInt64 = .max, first2: UInt64 = .max
+        var evaluated: UInt64 = 0, failed: UInt64 = 0, disagree: UInt64 = 0
+
+        /// Counts one evaluated combination; true when a rule that `counts` fails.
+        @inline(__always)
+        mutating func add(_ folio: Status, _ v2: Status, _ enc: Status, _ index: UInt64, _ counts: (Bool, Bool, Bool)) -> Bool {
+            evaluated += 1
+            var failing = false
+            switch folio {
+            case .pass: tally.0 += 1
+            case .fail: tally.1 += 1; if first0 == .max { first0 = index }; failing = counts.0
+            case .skip: tally.2 += 1
+            }
+            switch v2 {
+            case .pass: tally.3 += 1
+            case .fail: tally.4 += 1; if first1 == .max { first1 = index }; failing = failing || counts.1
+            case .skip: tally.5 += 1
+            }
+            switch enc {
+            case .pass: tally.6 += 1
+            case .fail: tally.7 += 1; if first2 == .max { first2 = index }; failing = failing || counts.2
+            case .skip: tally.8 += 1
+            }
+            if folio != .skip && v2 != .skip && (v2 == .fail) != (folio == .fail) { disagree += 1 }
+            return failing
+        }
+
+        mutating func merge(_ o: CellTally) {
+            tally = (tally.0 + o.tally.0, tally.1 + o.tally.1, tally.2 + o.tally.2, tally.3 + o.tally.3, tally.4 + o.tally.4,
+                     tally.5 + o.tally.5, tally.6 + o.tally.6, tally.7 + o.tally.7, tally.8 + o.tally.8)
+            (first0, first1, first2) = (min(first0, o.first0), min(first1, o.first1), min(first2, o.first2))
+            evaluated += o.evaluated
+            failed += o.failed
+            disagree += o.disagree
         }
     }
 
