@@ -62,6 +62,9 @@ extension SparseConfig {
         return VmemmapBase(value: p.value, formula: formula, guaranteedAlignment: p.kaslrAlign)
     }
 
+    /// pfn_to_page(0) only.
+    func vmemmapValue() throws -> UInt64 { try baseParts().value }
+
     /// The base formula's numbers, from the C mirror.
     func baseParts() throws -> BaseParts {
         var p = try baseInputs()

@@ -179,23 +179,23 @@ extension Sweep {
                     progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         let start = Date()
         let range = shard?.range(of: total) ?? 0..<total
+        let count = range.upperBound - range.lowerBound // Range<UInt64>.count traps above Int.max
+        func chunks(_ size: UInt64) -> Int { Int(count / size + (count % size == 0 ? 0 : 1)) }
         var s: SweepSummary
-        if jobs <= 1 || range.count < 2 {
+        if jobs <= 1 || count < 2 {
             s = try runRange(range.lowerBound, range.upperBound, failOn: failOn, emit: emit,
                              progress: progress.map { p in { p($0 - range.lowerBound) } })
         } else if let emit {
             // Streaming: small chunks of full results, at most 4 per thread waiting to be written.
             let size: UInt64 = 256
-            let n = Int((UInt64(range.count) + size - 1) / size)
-            s = try parallel(range, size: size, chunks: n, jobs: jobs, window: 4 * jobs, failOn: failOn, collect: true) { part, results in
+            s = try parallel(range, size: size, chunks: chunks(size), jobs: jobs, window: 4 * jobs, failOn: failOn, collect: true) { _, results in
                 for (i, r) in results { try emit(i, r) }
-                _ = part
             } progress: { progress?($0) }
         } else {
             // Counting only: a few chunks per thread (cells without valid configurations finish at once).
-            let n = Int(min(UInt64(jobs * 16), UInt64(range.count)))
-            let size = (UInt64(range.count) + UInt64(n) - 1) / UInt64(n)
-            s = try parallel(range, size: size, chunks: Int((UInt64(range.count) + size - 1) / size), jobs: jobs,
+            let n = min(UInt64(jobs * 16), count)
+            let size = count / n + (count % n == 0 ? 0 : 1)
+            s = try parallel(range, size: size, chunks: chunks(size), jobs: jobs,
                              window: Int.max / 2, failOn: failOn, collect: false) { _, _ in } progress: { progress?($0) }
         }
         if let shard {

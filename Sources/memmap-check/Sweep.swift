@@ -143,7 +143,7 @@ struct SweepCommand: ParsableCommand {
         let shard = try shard.map(SweepShard.init(parsing:))
         let failOn = output.failOn.severity
         let out = OutputStream()
-        let progress = Progress(total: shard.map { UInt64($0.range(of: sweep.total).count) } ?? sweep.total)
+        let progress = Progress(total: shard.map { r in r.range(of: sweep.total).upperBound - r.range(of: sweep.total).lowerBound } ?? sweep.total)
         let format = output.format
         var summary: SweepSummary
         switch format {
