@@ -401,12 +401,12 @@ public struct Sweep: Sendable {
         var t = CellTally()
         var over = (first: UInt64.max, n: UInt64(0))
         if emit == nil && spec.layout == nil {
-            over = Self.countPoints(axis, mode, pLo, evalHi, first, &cfg, &parts, step, plan, counts, v, &t)
+            over = Self.countPoints(axis, mode, pLo, evalHi, first, cfg, parts, step, plan, counts, v, &t)
         } else {
             for p in pLo..<evalHi {
                 let index = first + p
                 var one = CellTally()
-                let o = Self.countPoints(axis, mode, p, p + 1, first, &cfg, &parts, step, plan, counts, v, &one)
+                let o = Self.countPoints(axis, mode, p, p + 1, first, cfg, parts, step, plan, counts, v, &one)
                 if o.n > 0 {
                     over = (min(over.first, o.first), over.n + o.n)
                     continue
@@ -448,10 +448,12 @@ public struct Sweep: Sendable {
     /// combination. Returns the overflowing points (first index, count).
     @inline(never)
     static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
-                            _ cfg: inout cs_config, _ parts: inout BaseParts, _ step: BaseStep, _ plan: StatusPlan,
-                            _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ t: inout CellTally) -> (first: UInt64, n: UInt64) {
+                            _ cfg0: cs_config, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                            _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
+        // Locals, not the caller's memory: the optimiser keeps them in registers.
         var over = (first: UInt64.max, n: UInt64(0))
-        var v = config
+        var v = config, cfg = cfg0, parts = parts0, t = CellTally()
+        defer { tally.merge(t) }
         @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout cs_config, _ parts: inout BaseParts,
                                      _ v: inout cs_verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
             var base = parts.value, ok = true
