@@ -78,13 +78,19 @@ extension SweepSummary {
             skipped -= r.count // skip() counts them again
             skip(r.reason, r.count, at: o.skipFirst[i])
         }
-        let order = skipFirst.indices.sorted { skipFirst[$0] < skipFirst[$1] }
-        skipReasons = order.map { skipReasons[$0] }
-        skipFirst = order.map { skipFirst[$0] }
+        sortSkipReasons()
         for g in o.groups { add(group: g, to: \.groups) }
         for g in o.layoutGroups { add(group: g, to: \.layoutGroups) }
         if notApplicable.isEmpty { notApplicable = o.notApplicable }
         seconds = max(seconds, o.seconds)
+    }
+
+    /// Puts the skip reasons in sweep order of their first skipped combination (a cell's reason before a
+    /// per-combination one at the same index), whatever order the chunks were counted in.
+    mutating func sortSkipReasons() {
+        let order = skipFirst.indices.sorted { skipFirst[$0] < skipFirst[$1] }
+        skipReasons = order.map { skipReasons[$0] }
+        skipFirst = order.map { skipFirst[$0] }
     }
 
     /// Fills each failing group's smallest example, its message and the reproducing command, and the
@@ -198,6 +204,7 @@ extension Sweep {
             s = try parallel(range, size: size, chunks: chunks(size), jobs: jobs,
                              window: Int.max / 2, failOn: failOn, collect: false) { _, _ in } progress: { progress?($0) }
         }
+        s.sortSkipReasons()
         if let shard {
             s.shard = .init(shard: shard, first: range.lowerBound, end: range.upperBound, total: total, fingerprint: fingerprint)
         }
