@@ -132,15 +132,67 @@ func registry(_ c: Context) -> [Benchmark] {
         subject: Side(label: "memmap-check check --preset x86_64", argv: [c.tool, "check", "--preset", "x86_64"]),
         reference: Side(label: "/bin/true (process start)", argv: ["/bin/true"]),
         target: "under 20 ms"))
-    // The sweep benchmark goes here, one more entry once `sweep` exists:
-    //   list.append(Benchmark(name: "sweep", what: "...", items: <combinations>, unit: "combinations",
-    //       subject: Side(label: "memmap-check sweep", argv: [c.tool, "sweep", ...]),
-    //       reference: Side(label: "C loop", argv: [c.bench, "--child", "sweep-c", ...]), target: "..."))
-    // with its C reference as one more `--child` case in `child(_:)` and a function in BenchRef.
+    // Sweep throughput: 3 riscv64 presets x 3 kernels x 11,366,400 DRAM bases (102 M combinations, ten times
+    // the README's flat-memory sweep, so that start-up is noise),
+    // through the real `sweep` path (rules, tallies, text summary) on one thread and on two, against the
+    // same checks in a plain C loop (BenchRef/sweep_ref.c).
+    let sweepArgs = ["sweep", "--presets", "riscv64-*", "--kernel", "all", "--dram-bases", "0:\(sweepDRAMGiB)G:2M", "--fail-on", "never"]
+    for jobs in [1, 2] {
+        list.append(Benchmark(
+            name: jobs == 1 ? "sweep" : "sweep-jobs2",
+            what: "sweep of \(sweepCombinations) combinations (riscv64-* x 3 kernels x DRAM 0:\(sweepDRAMGiB)G:2M), --jobs \(jobs), text summary",
+            items: Double(sweepCombinations), unit: "combinations",
+            subject: Side(label: "memmap-check sweep --jobs \(jobs)", argv: [c.tool] + sweepArgs + ["--jobs", "\(jobs)"]),
+            reference: Side(label: "C loop, one thread", argv: [c.bench, "--child", "sweep-c", "\(sweepDRAMGiB)"]),
+            target: jobs == 1 ? "at least 0.5x the C loop's throughput" : "scaling to both cores (about 2x --jobs 1)",
+            check: { a, b in
+                let counts = sweepCounts(a.output), ref = b.output.split(separator: " ").dropFirst().joined(separator: " ")
+                    .trimmingCharacters(in: .newlines)
+                return counts == ref ? nil : "results differ: sweep \(counts) vs C \(ref)"
+            }))
+    }
     return list
 }
 
 // MARK: In-process children
+
+let sweepDRAMGiB: UInt64 = 22200
+let sweepCombinations: UInt64 = 3 * 3 * (sweepDRAMGiB << 30) / (2 << 20)
+
+/// The rule counts of a `sweep` text summary, as the C child prints them.
+func sweepCounts(_ text: String) -> String {
+    RuleID.allCases.compactMap { r in
+        text.split(separator: "\n").first { $0.hasPrefix(r.rawValue + " ") }
+            .map { "\(r.rawValue)=" + $0.split(separator: " ").dropFirst().joined(separator: "/") }
+    }.joined(separator: " ")
+}
+
+/// `--child sweep-c GIB`: the sweep benchmark's combinations through `bench_sweep_c_cell`.
+func sweepC(dramGiB: UInt64) throws {
+    let step: UInt64 = 2 << 20, n = (dramGiB << 30) / step
+    var res = bench_sweep_result()
+    res.first_fail = (.max, .max, .max)
+    var cells: [(SparseConfig, Int32, UInt32, UInt64)] = []
+    for name in try SweepSpec.presets(matching: "riscv64-*") {
+        for (k, kernel) in KernelVersion.allCases.enumerated() {
+            var o = Overrides()
+            o.kernel = kernel
+            let c = try SparseConfig.make(preset: name, overrides: o)
+            guard case let .riscv64(vaBits, pageOffset) = c.layout else { throw BenchError.failed("\(name): not riscv64") }
+            cells.append((c, Int32(k), vaBits, pageOffset))
+        }
+    }
+    let t0 = now()
+    for (i, (c, k, va, po)) in cells.enumerated() {
+        let rc = c.withCConfig { bench_sweep_c_cell($0, k, va, po, UInt64(i) * n, 0, step, n, &res) }
+        guard rc == 0 else { throw BenchError.failed("C loop: cs_status \(rc)") }
+    }
+    let t = now() - t0
+    let rows = [res.counts.0, res.counts.1, res.counts.2]
+    let counts = zip(RuleID.allCases, rows).map { "\($0.rawValue)=\($1.0)/\($1.1)/\($1.2)" }.joined(separator: " ")
+    print("seconds=\(t) \(counts)")
+    FileHandle.standardError.write(Data("evaluated \(res.evaluated) failed \(res.failed) v2 \(res.v2_disagreements) first \(res.first_fail)\n".utf8))
+}
 
 /// 64 nodes over `tib` TiB from 4 GiB up, each boundary 64 MiB inside a section (so every boundary is a
 /// shared section and an off-node backing unit), one Normal zone per node; no memory blocks (a layout
@@ -170,6 +222,10 @@ func syntheticLayout(tib: UInt64, nodes: Int = 64) -> NodeLayout {
 
 /// `--child KIND ARG`: one in-process measurement, printed as `seconds=T key=value...`.
 func child(_ kind: String, _ arg: String) throws {
+    if kind == "sweep-c" {
+        guard let gib = UInt64(arg) else { throw BenchError.failed("--child sweep-c: expected GiB") }
+        return try sweepC(dramGiB: gib)
+    }
     guard let tib = UInt64(arg) else { throw BenchError.failed("--child \(kind): expected TiB") }
     let L = syntheticLayout(tib: tib)
     let (config, _) = try L.config(preset: "x86_64-la57", overrides: Overrides())
@@ -254,7 +310,7 @@ func measure(_ b: Benchmark, runs: Int) throws {
         let ratio = stats[0].med / stats[1].med
         print("   time ratio subject/reference \(String(format: "%.3f", ratio)) (throughput ratio \(String(format: "%.3g", 1 / ratio))); target: \(b.target)")
         if let check = b.check, let a = last[0], let r = last[1], let problem = check(a, r) { print("   WARNING: \(problem)") }
-        else if b.check != nil { print("   results agree: \(last[0]!.output.split(separator: " ").dropFirst().joined(separator: " ").trimmingCharacters(in: .newlines))") }
+        else if b.check != nil { print("   results agree: \(last[1]!.output.split(separator: " ").dropFirst().joined(separator: " ").trimmingCharacters(in: .newlines))") }
     } else {
         print("   target: \(b.target)")
     }

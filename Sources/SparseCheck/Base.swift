@@ -62,12 +62,28 @@ extension SparseConfig {
         return VmemmapBase(value: p.value, formula: formula, guaranteedAlignment: p.kaslrAlign)
     }
 
-    /// pfn_to_page(0) only: the sweep's allocation-free path.
-    @inline(__always)
+    /// pfn_to_page(0) only.
     func vmemmapValue() throws -> UInt64 { try baseParts().value }
 
     /// The base formula's numbers, from the C mirror.
     func baseParts() throws -> BaseParts {
+        var p = try baseInputs()
+        if p.overridden { return p }
+        var cfg = c
+        let (st, step) = finishBase(&p, dram: dramBase ?? 0, &cfg)
+        try need(st, step)
+        return p
+    }
+
+    private func need(_ st: cs_status, _ what: StaticString) throws {
+        guard st == CS_OK else {
+            throw InputError("\(preset): \(what)", expected: "inputs for which the architecture's formula fits 64 bits (\(st == CS_EOVERFLOW ? "it overflows" : "an input is out of its domain"))")
+        }
+    }
+
+    /// The parts of the base formula that do not depend on the DRAM start (a sweep computes them once
+    /// per cell); `finishBase` adds the DRAM-dependent step.
+    func baseInputs() throws -> BaseParts {
         var p = BaseParts()
         if let v = vmemmapBaseOverride {
             p.value = v
@@ -76,11 +92,6 @@ extension SparseConfig {
             return p
         }
         var cfg = c
-        func need(_ st: cs_status, _ what: StaticString) throws {
-            guard st == CS_OK else {
-                throw InputError("\(preset): \(what)", expected: "inputs for which the architecture's formula fits 64 bits (\(st == CS_EOVERFLOW ? "it overflows" : "an input is out of its domain"))")
-            }
-        }
         switch layout {
         case let .x86_64(la57):
             p.nominal = cs_x86_vmemmap_base(la57)
@@ -90,20 +101,16 @@ extension SparseConfig {
                 p.kaslrAlign = g
             }
         case let .arm64(vaBits, vaBitsMin, memstartShift):
-            p.dram = dramBase ?? 0
             try need(cs_arm64_vmemmap_start(&cfg, vaBits, vaBitsMin, &p.start), "VMEMMAP_START")
             try need(cs_arm64_memstart_align(&cfg, memstartShift, &p.align), "ARM64_MEMSTART_ALIGN")
-            try need(cs_arm64_vmemmap(&cfg, p.start, p.dram, p.align, &p.nominal), "vmemmap")
             if kaslr {
                 var g: UInt64 = 0
                 try need(cs_arm64_kaslr_vmemmap_align(&cfg, p.start, p.align, &g), "KASLR step")
                 p.kaslrAlign = g
             }
         case let .riscv64(vaBits, pageOffset):
-            p.dram = dramBase ?? 0
             try need(cs_riscv_vmemmap_start(&cfg, vaBits, pageOffset, &p.start), "VMEMMAP_START")
             try need(cs_riscv_vmemmap_addr_align(&cfg, kernel.c, &p.align), "VMEMMAP_ADDR_ALIGN")
-            try need(cs_riscv_vmemmap(&cfg, p.start, p.dram, p.align, &p.nominal), "vmemmap")
         case let .loongarch64(levels, vabits, pabits, kfence):
             try need(cs_loongarch_vmalloc_end(&cfg, levels, vabits, pabits, kfence, &p.end), "VMALLOC_END")
             try need(cs_loongarch_vmemmap(&cfg, kernel.c, p.end, &p.nominal), "vmemmap")
@@ -117,10 +124,22 @@ extension SparseConfig {
             try need(cs_s390_vmemmap_start(&cfg, p.lowcore, ident, rte, &p.nominal), "vmemmap_start")
         }
         p.value = p.nominal
-        if let g = p.kaslrAlign, g != 0 {
-            try need(cs_worst_aligned_base(p.nominal, g, &p.value), "worst KASLR base")
-        }
         return p
+    }
+
+    /// The DRAM-dependent step (arm64, riscv64) and the worst KASLR base: allocation-free, the sweep's
+    /// inner loop. `p` comes from `baseInputs()`; on failure returns the status and the step's name.
+    @inline(__always)
+    func finishBase(_ p: inout BaseParts, dram: UInt64, _ cfg: inout cs_config) -> (cs_status, StaticString) {
+        BaseStep.finish(baseStep, &p, dram: dram, &cfg)
+    }
+
+    var baseStep: BaseStep {
+        switch layout {
+        case .arm64: return .arm64
+        case .riscv64: return .riscv64
+        default: return .none
+        }
     }
 
     /// True when the architecture's base depends on the DRAM start.
@@ -137,5 +156,32 @@ extension SparseConfig {
         case .x86_64, .arm64: return true
         default: return false
         }
+    }
+}
+
+/// The part of an architecture's base formula that depends on the DRAM start.
+enum BaseStep {
+    case none, arm64, riscv64
+
+    @inline(__always)
+    static func finish(_ step: BaseStep, _ p: inout BaseParts, dram: UInt64, _ cfg: inout cs_config) -> (cs_status, StaticString) {
+        switch step {
+        case .arm64:
+            p.dram = dram
+            let st = cs_arm64_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
+            guard st == CS_OK else { return (st, "vmemmap") }
+        case .riscv64:
+            p.dram = dram
+            let st = cs_riscv_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
+            guard st == CS_OK else { return (st, "vmemmap") }
+        case .none:
+            break
+        }
+        p.value = p.nominal
+        if let g = p.kaslrAlign, g != 0 {
+            let st = cs_worst_aligned_base(p.nominal, g, &p.value)
+            guard st == CS_OK else { return (st, "worst KASLR base") }
+        }
+        return (CS_OK, "")
     }
 }

@@ -264,44 +264,71 @@ func xmlEscape(_ s: String) -> String { Markup.escape(s, whitespaceAsReferences:
 
 extension SweepSummary {
     /// The JSON summary object of a sweep (`summary` of the `memmap-check/1` document).
-    public func json(_ sweep: Sweep, failOn: Severity?) -> JSON {
-        var rules: [(String, JSON)] = []
-        for (i, r) in RuleID.allCases.enumerated() {
-            rules.append((r.rawValue, .object([("pass", .uint(ruleCounts[i][0])), ("fail", .uint(ruleCounts[i][1])), ("skip", .uint(ruleCounts[i][2]))])))
+    public func json(_ sweep: Sweep, failOn: Severity?) -> JSON { resolved(sweep).json(failOn: failOn) }
+
+    /// The JSON summary of a resolved (or merged) summary: everything `merge` needs to add shards up.
+    public func json(failOn: Severity?) -> JSON {
+        func counts(_ names: [String], _ c: [[UInt64]], _ keys: [String]) -> JSON {
+            .object(names.enumerated().map { i, n in (n, .object(keys.enumerated().map { ($1, .uint(c[i][$0])) })) })
         }
-        return .object([
-            ("combinations", .uint(combinations)),
-            ("evaluated", .uint(evaluated)),
-            ("skipped", .uint(skipped)),
-            ("skip_reasons", .array(skipReasons.map { .object([("reason", .string($0.reason)), ("count", .uint($0.count))]) })),
-            ("configs", .uint(evaluated)),
-            ("passed", .uint(passed)),
-            ("failed", .uint(failed)),
-            ("fail_on", .string(failOn?.rawValue ?? "never")),
-            ("rules", .object(rules)),
-            ("v2_disagreements", .uint(v2Disagreements)),
-            ("not_applicable", .array(sweep.spec.notApplicable.map { .object([("kconfig", .string($0.path)), ("arch", .string($0.arch)), ("reason", .string($0.reason))]) })),
-            ("failing_groups", .array(groups.map { g in
+        func groupList<R>(_ gs: [FailingGroup<R>]) -> JSON {
+            .array(gs.map { g in
                 .object([
                     ("rule", .string(g.rule.rawValue)),
                     ("source", .string(g.source)),
                     ("kernel", .string(g.kernel.rawValue)),
                     ("count", .uint(g.count)),
-                    ("example", .string((try? sweep.config(at: g.firstIndex)).map(Report.label) ?? "")),
-                    ("check_command", .string(sweep.checkCommand(at: g.firstIndex))),
+                    ("example", .string(g.example ?? "")),
+                    ("check_command", .string(g.command ?? "")),
+                    ("message", g.message.map { .string($0) } ?? .null),
+                    ("first_index", .uint(g.firstIndex)),
                 ])
+            })
+        }
+        var pairs: [(String, JSON)] = [
+            ("combinations", .uint(combinations)),
+            ("evaluated", .uint(evaluated)),
+            ("skipped", .uint(skipped)),
+            ("skip_reasons", .array(skipReasons.enumerated().map { i, r in
+                .object([("reason", .string(r.reason)), ("count", .uint(r.count)),
+                         ("first_index", .uint(skipFirst[i].index)), ("per_combination", .bool(skipFirst[i].perCombination))])
             })),
-            ("seconds", .string(String(format: "%.3f", seconds))),
-        ])
+            ("configs", .uint(evaluated)),
+            ("passed", .uint(passed)),
+            ("failed", .uint(failed)),
+            ("fail_on", .string(failOn?.rawValue ?? "never")),
+            ("rules", counts(RuleID.allCases.map(\.rawValue), ruleCounts, ["pass", "fail", "skip"])),
+            ("v2_disagreements", .uint(v2Disagreements)),
+            ("not_applicable", .array(notApplicable.map { .object([("kconfig", .string($0.path)), ("arch", .string($0.arch)), ("reason", .string($0.reason))]) })),
+            ("failing_groups", groupList(groups)),
+        ]
+        if let lc = layoutCounts {
+            pairs.append(("layout_rules", counts(LayoutRuleID.allCases.map(\.rawValue), lc, ["pass", "fail", "findings"])))
+            pairs.append(("layout_failing_groups", groupList(layoutGroups)))
+        }
+        if let sh = shard {
+            pairs.append(("shard", .object([
+                ("index", .uint(sh.shard.index)), ("count", .uint(sh.shard.count)), ("first", .uint(sh.first)),
+                ("end", .uint(sh.end)), ("total", .uint(sh.total)), ("fingerprint", .string(sh.fingerprint)),
+            ])))
+        }
+        pairs.append(("seconds", .string(String(format: "%.3f", seconds))))
+        return .object(pairs)
     }
 
     /// The summary a person reads at a glance: counts per rule and status, and for each failing
     /// group the smallest example with the `check` command that reproduces it.
-    public func text(_ sweep: Sweep, failOn: Severity?) -> String {
+    public func text(_ sweep: Sweep, failOn: Severity?) -> String { resolved(sweep).text(failOn: failOn) }
+
+    /// The text summary of a resolved (or merged) summary.
+    public func text(failOn: Severity?) -> String {
         var l: [String] = []
+        if let sh = shard {
+            l.append("shard \(sh.shard): combinations \(sh.first)..<\(sh.end) of \(sh.total) (memmap-check merge adds the shards' --summary files up)")
+        }
         l.append("sweep: \(combinations) combinations, \(evaluated) evaluated, \(skipped) skipped (\(String(format: "%.2f", seconds)) s)")
         for (reason, n) in skipReasons { l.append("  skipped \(n): \(reason)") }
-        for na in sweep.spec.notApplicable { l.append("  \(na.path): \(na.arch): no rule applies: \(na.reason)") }
+        for na in notApplicable { l.append("  \(na.path): \(na.arch): no rule applies: \(na.reason)") }
         l.append("")
         l.append("rule                          pass        fail        skip")
         for (i, r) in RuleID.allCases.enumerated() {
@@ -310,31 +337,41 @@ extension SweepSummary {
                 + [c[0], c[1], c[2]].map { String($0).leftPad(12) }.joined())
         }
         l.append("v2 vs merged check: \(v2Disagreements) combination(s) where both apply and one warns but not the other")
-        let counted = groups.filter { g in failOn.map { g.rule.severity >= $0 } ?? false }
-        let info = groups.filter { g in !(failOn.map { g.rule.severity >= $0 } ?? false) }
-        if !counted.isEmpty {
+        if let lc = layoutCounts {
             l.append("")
-            l.append("failing groups (smallest example first):")
-            for g in counted {
-                l.append("  FAIL \(g.rule.rawValue) on \(g.source), kernel \(g.kernel.rawValue): \(g.count) combination(s)")
-                if let c = try? sweep.config(at: g.firstIndex), let r = try? Checker.check(c),
-                   let f = r.findings.first(where: { $0.rule == g.rule.rawValue }) {
-                    l.append("    smallest: \(Report.label(c))")
-                    l.append("    \(f.message)")
+            l.append("layout rule (--root)          pass        fail    findings")
+            for (i, r) in LayoutRuleID.allCases.enumerated() {
+                l.append(r.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0) + lc[i].map { String($0).leftPad(12) }.joined())
+            }
+        }
+        func failingGroups<R>(_ gs: [FailingGroup<R>], _ title: String) {
+            let counted = gs.filter { g in failOn.map { g.rule.severity >= $0 } ?? false }
+            let info = gs.filter { g in !(failOn.map { g.rule.severity >= $0 } ?? false) }
+            if !counted.isEmpty {
+                l.append("")
+                l.append(title)
+                for g in counted {
+                    l.append("  FAIL \(g.rule.rawValue) on \(g.source), kernel \(g.kernel.rawValue): \(g.count) combination(s)")
+                    if let m = g.message {
+                        l.append("    smallest: \(g.example ?? "")")
+                        l.append("    \(m)")
+                    }
+                    l.append("    reproduce: \(g.command ?? "")")
                 }
-                l.append("    reproduce: \(sweep.checkCommand(at: g.firstIndex))")
+            }
+            if !info.isEmpty {
+                var byRule: [(R, UInt64, Int)] = []
+                for g in info {
+                    if let i = byRule.firstIndex(where: { $0.0 == g.rule }) { byRule[i].1 += g.count; byRule[i].2 += 1 } else { byRule.append((g.rule, g.count, 1)) }
+                }
+                l.append("")
+                for (rule, n, groups) in byRule {
+                    l.append("  info: \(rule.rawValue) fails in \(n) combination(s) across \(groups) source/kernel group(s); below --fail-on \(failOn?.rawValue ?? "never"), so not failing (--format json lists them)")
+                }
             }
         }
-        if !info.isEmpty {
-            var byRule: [(RuleID, UInt64, Int)] = []
-            for g in info {
-                if let i = byRule.firstIndex(where: { $0.0 == g.rule }) { byRule[i].1 += g.count; byRule[i].2 += 1 } else { byRule.append((g.rule, g.count, 1)) }
-            }
-            l.append("")
-            for (rule, n, groups) in byRule {
-                l.append("  info: \(rule.rawValue) fails in \(n) combination(s) across \(groups) source/kernel group(s); below --fail-on \(failOn?.rawValue ?? "never"), so not failing (--format json lists them)")
-            }
-        }
+        failingGroups(groups, "failing groups (smallest example first):")
+        failingGroups(layoutGroups, "failing layout groups (smallest example first):")
         l.append("")
         l.append("result: \(failed > 0 ? "FAIL" : "pass") (\(failed) of \(evaluated) evaluated combinations fail at --fail-on \(failOn?.rawValue ?? "never"))")
         return l.joined(separator: "\n")

@@ -139,6 +139,39 @@ extension SparseConfig {
     }
 }
 
+/// The three config rules' statuses from the C verdict, with the per-configuration conditions worked
+/// out once: the sweep evaluates a cell's plan for every combination of the cell.
+struct StatusPlan {
+    let folioApplies: Bool
+    let vmemmap: Bool
+    let boundIs2026: Bool
+
+    init(_ c: SparseConfig) {
+        vmemmap = c.sparsememVmemmap
+        folioApplies = c.sparsememVmemmap && Checker.maskApplies(c)
+        boundIs2026 = c.kernel.encodeBoundIs2026
+    }
+
+    @inline(__always) func folio(aligned: Bool) -> Status { folioApplies ? (aligned ? .pass : .fail) : .skip }
+
+    @inline(__always) func v2(aligned: Bool) -> Status { vmemmap ? (aligned ? .pass : .fail) : .skip }
+
+    @inline(__always)
+    func encoding(buildOK2018: Bool, buildOK2026: Bool, encodingOK: Bool, lastBit: UInt32, bound2026 b: UInt32) -> Status {
+        let buildOK = boundIs2026 ? buildOK2026 : buildOK2018
+        let runOK = vmemmap ? encodingOK : lastBit <= b
+        return buildOK && runOK ? .pass : .fail
+    }
+
+    /// (folio-vmemmap-align, folio-vmemmap-align-v2, section-map-encoding) from `cs_sparse_init_checks()`.
+    @inline(__always)
+    func statuses(_ v: cs_verdict) -> (folio: Status, v2: Status, encoding: Status) {
+        (folio(aligned: v.folio_aligned), v2(aligned: v.v2_aligned),
+         encoding(buildOK2018: v.build_ok_2018, buildOK2026: v.build_ok_2026, encodingOK: v.encoding_ok,
+                  lastBit: v.section_map_last_bit, bound2026: v.bound_2026))
+    }
+}
+
 /// Runs the rules on configurations.
 public enum Checker {
     /// Validates `config`, computes its base, and evaluates every config rule.
@@ -174,20 +207,13 @@ public enum Checker {
         c.kernel.hasMaskEncoding && c.structPageSize.nonzeroBitCount == 1 && c.hvo
     }
 
-    static func folioStatus(_ c: SparseConfig, _ d: Derived) -> Status {
-        guard c.sparsememVmemmap, maskApplies(c) else { return .skip }
-        return d.folioAligned ? .pass : .fail
-    }
+    static func folioStatus(_ c: SparseConfig, _ d: Derived) -> Status { StatusPlan(c).folio(aligned: d.folioAligned) }
 
-    static func v2Status(_ c: SparseConfig, _ d: Derived) -> Status {
-        guard c.sparsememVmemmap else { return .skip }
-        return d.v2Aligned ? .pass : .fail
-    }
+    static func v2Status(_ c: SparseConfig, _ d: Derived) -> Status { StatusPlan(c).v2(aligned: d.v2Aligned) }
 
     static func encodingStatus(_ c: SparseConfig, _ d: Derived) -> Status {
-        let buildOK = c.kernel.encodeBoundIs2026 ? d.buildOK2026 : d.buildOK2018
-        let runOK = c.sparsememVmemmap ? d.encodingOK : d.sectionMapLastBit <= d.bound2026
-        return buildOK && runOK ? .pass : .fail
+        StatusPlan(c).encoding(buildOK2018: d.buildOK2018, buildOK2026: d.buildOK2026, encodingOK: d.encodingOK,
+                               lastBit: d.sectionMapLastBit, bound2026: d.bound2026)
     }
 
     // MARK: folio-vmemmap-align

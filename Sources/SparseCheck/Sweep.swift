@@ -1,4 +1,5 @@
 import Foundation
+internal import CSparse
 
 /// One numeric sweep axis: a list of values or a `START:END:STEP` range (END excluded). Ranges are
 /// never materialised, so an axis of a billion values costs nothing.
@@ -94,6 +95,11 @@ public struct SweepSpec: Sendable {
     public var fixed = Overrides()
     /// The same overrides as command-line words, for the reproducing `check` command.
     public var fixedArgs: [String] = []
+    /// `sweep --root DIR`: a captured layout whose layout rules run for every combination (presets then
+    /// take the layout's page size and sizeof(struct page), as `host --root DIR --preset NAME` does).
+    public var layout: NodeLayout?
+    /// The `--root` directory, for reproducing commands.
+    public var layoutRoot: String?
 
     public init() {}
 
@@ -119,73 +125,96 @@ public struct SweepSpec: Sendable {
     }
 }
 
+/// A rule whose failures a sweep groups by source and kernel: the config rules and the layout rules.
+public protocol SweepRule: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String, AllCases == [Self] {
+    var severity: Severity { get }
+}
+
+extension RuleID: SweepRule {}
+extension LayoutRuleID: SweepRule {}
+
+extension SweepRule {
+    /// The rule's position in its enumeration (the tie-break of failing groups with the same first index).
+    var order: Int { Self.allCases.firstIndex(of: self)! }
+}
+
 /// The counts a sweep gathers: flat in the number of combinations.
 public struct SweepSummary: Sendable {
-    public struct Group: Sendable {
-        public var rule: RuleID
+    public struct FailingGroup<Rule: SweepRule>: Sendable {
+        public var rule: Rule
         public var source: String
         public var kernel: KernelVersion
         public var count: UInt64
         /// The first failing combination in sweep order (axes ascend, so the smallest values).
         public var firstIndex: UInt64
+        /// The smallest example's label, the failing finding's message there and the command that
+        /// reproduces it (filled by `resolved(_:)`, or read back by `merge`).
+        public var example: String?
+        public var message: String?
+        public var command: String?
     }
+    public typealias Group = FailingGroup<RuleID>
+    public typealias LayoutGroup = FailingGroup<LayoutRuleID>
 
+    /// The combinations this summary covers (all of them, or one shard's share).
     public var combinations: UInt64 = 0
     public var evaluated: UInt64 = 0
     public var skipped: UInt64 = 0
-    /// Why combinations were skipped, in first-seen order.
+    /// Why combinations were skipped, in sweep order of the first skipped combination.
     public var skipReasons: [(reason: String, count: UInt64)] = []
+    /// Where each skip reason was first seen: (combination index, per combination) — a reason for a whole
+    /// cell or axis sorts before a per-combination one at the same index. Parallel with `skipReasons`.
+    public var skipFirst: [SkipKey] = []
     /// [rule][pass, fail, skip] in RuleID order.
     public var ruleCounts: [[UInt64]] = Array(repeating: [0, 0, 0], count: RuleID.allCases.count)
+    /// `sweep --root`: [layout rule][combinations passing, combinations failing, findings] in LayoutRuleID order.
+    public var layoutCounts: [[UInt64]]?
     /// Evaluated combinations with a failing rule at or above the fail-on severity.
     public var failed: UInt64 = 0
     /// Combinations where both the v2 check and the merged check apply and disagree (one warns, the other not).
     public var v2Disagreements: UInt64 = 0
     public var groups: [Group] = []
-    public var seconds: Double = 0
-    /// Counts per source × page size × kernel, when the run was asked for them (`--format html`).
+    public var layoutGroups: [LayoutGroup] = []
+    /// .config files of the sweep whose architecture has no SPARSEMEM (filled by `resolved(_:)`).
+    public var notApplicable: [(path: String, arch: String, reason: String)] = []
+    /// Set on one shard's summary; nil for a whole sweep (and for merged shards).
+    public var shard: ShardInfo?
+    /// Counts per source × page size × kernel, when the sweep gathered them (`Sweep.gatherMatrix`).
     public var matrix: SweepMatrix?
+    public var seconds: Double = 0
 
     public var passed: UInt64 { evaluated - failed }
 
-    /// (source, kernel, rule) -> index in `groups`.
-    var groupIndex: [Int: Int] = [:]
-
-    /// Counts one rule's status; true when it fails at or above `failOn`.
-    @inline(__always)
-    mutating func tally(_ r: Int, _ status: Status, _ failOn: Severity?, _ sourceKey: Int, _ index: UInt64,
-                        _ spec: SweepSpec, _ ix: [UInt64], _ kernel: KernelVersion) -> Bool {
-        switch status {
-        case .pass:
-            ruleCounts[r][0] += 1
-            return false
-        case .skip:
-            ruleCounts[r][2] += 1
-            return false
-        case .fail:
-            ruleCounts[r][1] += 1
-            let rule: RuleID = r == 0 ? .folioVmemmapAlign : (r == 1 ? .folioVmemmapAlignV2 : .sectionMapEncoding)
-            let key = sourceKey * 4 + r
-            if let g = groupIndex[key] {
-                groups[g].count += 1
-            } else {
-                groupIndex[key] = groups.count
-                groups.append(Group(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel, count: 1,
-                                    firstIndex: index))
-            }
-            if let f = failOn { return rule.severity >= f }
-            return false
+    public struct SkipKey: Sendable, Comparable {
+        public var index: UInt64
+        public var perCombination: Bool
+        public static func < (a: SkipKey, b: SkipKey) -> Bool {
+            a.index != b.index ? a.index < b.index : (!a.perCombination && b.perCombination)
         }
     }
 
-    mutating func skip(_ reason: String, _ n: UInt64, _ cell: SweepMatrix.Key? = nil) {
+    /// What a shard summary says about its sweep, so that `merge` can tell the shards belong together.
+    public struct ShardInfo: Sendable, Equatable {
+        public var shard: SweepShard
+        /// Combination indices [first, end) of `total`.
+        public var first: UInt64
+        public var end: UInt64
+        public var total: UInt64
+        /// A hash of the sweep's axes and sources.
+        public var fingerprint: String
+    }
+
+    public init() {}
+
+    mutating func skip(_ reason: String, _ n: UInt64, at key: SkipKey) {
         guard n > 0 else { return }
-        if let cell { matrix?.skip(cell, n, reason) }
         skipped += n
         if let i = skipReasons.firstIndex(where: { $0.reason == reason }) {
             skipReasons[i].count += n
+            skipFirst[i] = min(skipFirst[i], key)
         } else {
             skipReasons.append((reason, n))
+            skipFirst.append(key)
         }
     }
 }
@@ -193,11 +222,14 @@ public struct SweepSummary: Sendable {
 /// Visits every combination of a `SweepSpec`. Each combination of the small axes (source, kernel,
 /// page size, section bits, struct page size, folio order, HVO) is a *cell* whose configuration is
 /// built and validated once; the DRAM and vmemmap-base axes inside a cell take the allocation-free
-/// path: one C evaluation (cs_sparse_init_checks()) and three status tests per combination.
+/// path: the configuration half of cs_sparse_init_checks() once per cell, then per combination the base step,
+/// its base half (cs_sparse_init_base()) and three status tests.
 public struct Sweep: Sendable {
     public let spec: SweepSpec
     let dims: [UInt64] // source, kernel, page, section, struct, folio, hvo, dram, vmemmap
     public let total: UInt64
+    /// Also gather the per-cell counts of `SweepSummary.matrix` (the HTML report's matrix).
+    public var gatherMatrix = false
 
     public init(_ spec: SweepSpec) throws {
         self.spec = spec
@@ -244,7 +276,11 @@ public struct Sweep: Sendable {
             switch source {
             case let .preset(name):
                 if let p = spec.pageShifts { o.pageShift = p[Int(ix[2])] }
-                c = try SparseConfig.make(preset: name, overrides: o)
+                if let L = spec.layout {
+                    c = try L.config(preset: name, overrides: o).0
+                } else {
+                    c = try SparseConfig.make(preset: name, overrides: o)
+                }
             case let .kconfig(k):
                 if ix[2] > 0 { return (nil, "--page-sizes does not apply to a .config (its page size is fixed): duplicate of the first page size") }
                 c = try k.applying(o)
@@ -272,6 +308,7 @@ public struct Sweep: Sendable {
     public func checkCommand(at index: UInt64) -> String {
         let ix = indices(index)
         var words = ["memmap-check", "check"]
+        if let root = spec.layoutRoot { words = ["memmap-check", "host", "--root", shellQuote(root)] }
         switch spec.sources[Int(ix[0])] {
         case let .preset(n): words += ["--preset", n]
         case let .kconfig(c): words += ["--kconfig", shellQuote(c.kconfigPath ?? c.preset)]
@@ -293,73 +330,239 @@ public struct Sweep: Sendable {
         return words.joined(separator: " ")
     }
 
-    /// Runs the sweep. `emit` receives every evaluated combination's full result (built only when
-    /// given); `progress` is called about every 65536 combinations with the number done; `matrix`
-    /// also gathers the per-cell counts of `SweepSummary.matrix`.
-    public func run(failOn: Severity?, matrix: Bool = false, emit: ((UInt64, CheckResult) throws -> Void)? = nil,
-                    progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
-        let start = Date()
+    /// Runs the combinations [lo, hi) on this thread. `emit` receives every evaluated combination's full
+    /// result (built only when given); `progress` is called about every 65536 combinations with the
+    /// index reached.
+    func runRange(_ lo: UInt64, _ hi: UInt64, failOn: Severity?, emit: ((UInt64, CheckResult) throws -> Void)?,
+                  progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         var s = SweepSummary()
-        s.combinations = total
-        if matrix { s.matrix = SweepMatrix() }
+        s.combinations = hi - lo
+        if spec.layout != nil { s.layoutCounts = Array(repeating: [0, 0, 0], count: LayoutRuleID.allCases.count) }
+        if gatherMatrix { s.matrix = SweepMatrix() }
+        guard lo < hi else { return s }
         let ppc = pointsPerCell
-        guard total > 0 else { return s }
+        var first = lo / ppc * ppc
+        var nextProgress = lo + (1 << 16)
+        while first < hi {
+            try runCell(first, max(lo, first) - first, min(hi - first, ppc), failOn, emit, &s)
+            if let progress, first + ppc >= nextProgress {
+                progress(min(first + ppc, hi))
+                nextProgress = first + ppc + (1 << 16)
+            }
+            first += ppc
+        }
+        return s
+    }
+
+    /// The points [pLo, pHi) of the cell starting at combination `first`: the DRAM and vmemmap-base
+    /// axes, with the cell's configuration, base inputs and rule conditions worked out once.
+    private func runCell(_ first: UInt64, _ pLo: UInt64, _ pHi: UInt64, _ failOn: Severity?,
+                         _ emit: ((UInt64, CheckResult) throws -> Void)?, _ s: inout SweepSummary) throws {
+        let ix = indices(first)
+        let (cellCfg, why) = cellConfig(ix)
+        let cellKey = SweepSummary.SkipKey(index: first, perCombination: false)
+        let mkey = gatherMatrix ? matrixKey(ix, cellCfg) : nil
+        // Every skip also lands in the matrix cell, when one is gathered.
+        func skip(_ reason: String, _ n: UInt64, at key: SweepSummary.SkipKey) {
+            s.skip(reason, n, at: key)
+            if let mkey { s.matrix?.skip(mkey, n, reason) }
+        }
+        guard var c = cellCfg else {
+            skip(why ?? "invalid", pHi - pLo, at: cellKey)
+            return
+        }
         let nd = dims[7], nv = dims[8]
-        var done: UInt64 = 0
-        var nextProgress: UInt64 = 1 << 16
-        for cell in 0..<cells {
-            let first = cell * ppc
-            let ix = indices(first)
-            let (cellCfg, why) = cellConfig(ix)
-            let mkey = matrix ? matrixKey(ix, cellCfg) : nil
-            var mcell = SweepMatrix.Cell()
-            guard var c = cellCfg else {
-                s.skip(why ?? "invalid", ppc, mkey)
-                done += ppc
-                continue
-            }
-            // Axes that do not apply: their first value stands for the configuration, the rest are duplicates.
-            let dramApplies = spec.dramBases != nil && c.baseDependsOnDRAM && spec.vmemmapBases == nil
-            let dramRange: UInt64 = dramApplies ? nd : 1
-            if nd > 1 && !dramApplies {
-                let why = spec.vmemmapBases != nil
-                    ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
-                    : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
-                s.skip(why, (nd - 1) * nv, mkey)
-            }
-            let sourceKey = Int(ix[0]) * 8 + Int(ix[1])
-            for di in 0..<dramRange {
-                if dramApplies { c.dramBase = spec.dramBases!.value(di) }
-                for vi in 0..<nv {
-                    if let v = spec.vmemmapBases { c.vmemmapBaseOverride = v.value(vi) }
-                    let index = first + di * nv + vi
-                    let d: Derived
+        // Axes that do not apply: their first value stands for the configuration, the rest are duplicates.
+        let dramApplies = spec.dramBases != nil && c.baseDependsOnDRAM && spec.vmemmapBases == nil
+        var evalHi = pHi
+        if nd > 1 && !dramApplies {
+            let why = spec.vmemmapBases != nil
+                ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
+                : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
+            let dupLo = max(pLo, nv)
+            if pHi > dupLo { skip(why, pHi - dupLo, at: cellKey) }
+            evalHi = min(pHi, nv)
+        }
+        guard pLo < evalHi else { return }
+        let overflow = "the base formula or a derived value overflows 64 bits"
+        guard var parts = try? c.baseInputs() else {
+            skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
+            return
+        }
+        var cfg = c.c
+        let plan = StatusPlan(c)
+        let rules = RuleID.allCases
+        let fails = rules.map { r in failOn.map { r.severity >= $0 } ?? false }
+        let counts = (fails[0], fails[1], fails[2])
+        // Only one axis varies among the evaluated points: the DRAM base (then --vmemmap-bases is absent,
+        // so a cell is one DRAM axis), the vmemmap base (then only the first DRAM base is evaluated), or
+        // neither (one point).
+        let axis = dramApplies ? spec.dramBases : spec.vmemmapBases
+        let mode: PointMode = dramApplies ? .dram : (axis != nil ? .base : .fixed)
+        if mode == .fixed && c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg).0 != CS_OK {
+            skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
+            return
+        }
+        let step = c.baseStep
+        var v = cs_verdict()
+        guard cs_sparse_init_config(&cfg, &v) == CS_OK else {
+            skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
+            return
+        }
+        var t = CellTally()
+        var over = (first: UInt64.max, n: UInt64(0))
+        if emit == nil && spec.layout == nil {
+            over = Self.countPoints(axis, mode, pLo, evalHi, first, cfg, parts, step, plan, counts, v, &t)
+        } else {
+            for p in pLo..<evalHi {
+                let index = first + p
+                var one = CellTally()
+                let o = Self.countPoints(axis, mode, p, p + 1, first, cfg, parts, step, plan, counts, v, &one)
+                if o.n > 0 {
+                    over = (min(over.first, o.first), over.n + o.n)
+                    continue
+                }
+                if let x = axis?.value(p) {
+                    if mode == .dram { c.dramBase = x } else { c.vmemmapBaseOverride = x }
+                }
+                if let L = spec.layout {
                     do {
-                        d = try c.derive(base: c.vmemmapValue())
+                        if try tallyLayout(LayoutChecker.check(L, config: c), index, ix, c.kernel, failOn, &s) { one.failed = 1 }
                     } catch {
-                        s.skip("the base formula or a derived value overflows 64 bits", 1, mkey)
+                        skip("the layout does not fit this configuration: \(error)", 1, at: .init(index: index, perCombination: true))
                         continue
                     }
-                    s.evaluated += 1
-                    let st = Checker.statuses(c, d)
-                    var failing = s.tally(0, st.folio, failOn, sourceKey, index, spec, ix, c.kernel)
-                    failing = s.tally(1, st.v2, failOn, sourceKey, index, spec, ix, c.kernel) || failing
-                    failing = s.tally(2, st.encoding, failOn, sourceKey, index, spec, ix, c.kernel) || failing
-                    if failing { s.failed += 1 }
-                    if matrix { mcell.record(st.folio, st.v2, st.encoding, failing: failing) }
-                    if st.folio != .skip && st.v2 != .skip && (st.v2 == .fail) != (st.folio == .fail) { s.v2Disagreements += 1 }
-                    if let emit { try emit(index, Checker.check(c)) }
-                    if index >= nextProgress {
-                        progress?(index)
-                        nextProgress = index + (1 << 16)
-                    }
                 }
+                t.merge(one)
+                if let emit { try emit(index, Checker.check(c)) }
             }
-            if let mkey { s.matrix!.add(mkey, mcell) }
-            done += ppc
         }
-        s.seconds = Date().timeIntervalSince(start)
-        return s
+        if over.n > 0 { skip(overflow, over.n, at: .init(index: over.first, perCombination: true)) }
+        if let mkey {
+            var cell = SweepMatrix.Cell()
+            cell.failed = t.failed
+            cell.warned = t.warned
+            cell.passed = t.passedAny
+            cell.allRulesSkipped = t.evaluated - t.failed - t.warned - t.passedAny
+            s.matrix?.add(mkey, cell)
+        }
+        s.evaluated += t.evaluated
+        s.failed += t.failed
+        s.v2Disagreements += t.disagree
+        let firstFail = [t.first0, t.first1, t.first2], nFail = [t.tally.1, t.tally.4, t.tally.7]
+        let tally = [t.tally.0, t.tally.1, t.tally.2, t.tally.3, t.tally.4, t.tally.5, t.tally.6, t.tally.7, t.tally.8]
+        for r in 0..<3 { for k in 0..<3 { s.ruleCounts[r][k] += tally[r * 3 + k] } }
+        // New groups in sweep order: by first failing index, then rule order.
+        for r in (0..<3).sorted(by: { (firstFail[$0], $0) < (firstFail[$1], $1) }) where nFail[r] > 0 {
+            s.add(group: SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel,
+                                            count: nFail[r], firstIndex: firstFail[r]), to: \.groups)
+        }
+    }
+
+    enum PointMode { case fixed, dram, base }
+
+    /// The counting loop over points [lo, hi) of one cell: nothing but C values and scalars (no
+    /// SparseConfig, no spec), one base step, `cs_sparse_init_base()` (the base-dependent half of
+    /// `cs_sparse_init_checks()`; `config` holds the other half) and three status tests per
+    /// combination. Returns the overflowing points (first index, count).
+    @inline(never)
+    static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
+                            _ cfg0: cs_config, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                            _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
+        // Locals, not the caller's memory: the optimiser keeps them in registers.
+        var over = (first: UInt64.max, n: UInt64(0))
+        var v = config, cfg = cfg0, parts = parts0, t = CellTally()
+        defer { tally.merge(t) }
+        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout cs_config, _ parts: inout BaseParts,
+                                     _ v: inout cs_verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
+            var base = parts.value, ok = true
+            if mode == .dram {
+                ok = BaseStep.finish(step, &parts, dram: x, &cfg).0 == CS_OK
+                base = parts.value
+            } else if mode == .base {
+                base = x
+            }
+            guard ok, cs_sparse_init_base(&cfg, base, &v) == CS_OK else {
+                if over.n == 0 { over.first = first + p }
+                over.n += 1
+                return
+            }
+            let st = plan.statuses(v)
+            if t.add(st.folio, st.v2, st.encoding, first + p, counts) { t.failed += 1 }
+        }
+        switch axis {
+        case nil:
+            for p in lo..<hi { point(0, p, &cfg, &parts, &v, &t, &over) }
+        case let .range(start, _, st)?:
+            for p in lo..<hi { point(start &+ p &* st, p, &cfg, &parts, &v, &t, &over) }
+        case let .list(values)?:
+            for p in lo..<hi { point(values[Int(p)], p, &cfg, &parts, &v, &t, &over) }
+        }
+        return over
+    }
+
+    /// One cell's counts, in scalars: [rule * 3 + pass/fail/skip], first failing index per rule.
+    struct CellTally {
+        var tally: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var first0: UInt64 = .max, first1: UInt64 = .max, first2: UInt64 = .max
+        var evaluated: UInt64 = 0, failed: UInt64 = 0, disagree: UInt64 = 0
+        /// Combinations with a failing rule below --fail-on only / with no failing and a passing rule.
+        var warned: UInt64 = 0, passedAny: UInt64 = 0
+
+        /// Counts one evaluated combination; true when a rule that `counts` fails.
+        @inline(__always)
+        mutating func add(_ folio: Status, _ v2: Status, _ enc: Status, _ index: UInt64, _ counts: (Bool, Bool, Bool)) -> Bool {
+            evaluated += 1
+            var failing = false
+            switch folio {
+            case .pass: tally.0 += 1
+            case .fail: tally.1 += 1; if first0 == .max { first0 = index }; failing = counts.0
+            case .skip: tally.2 += 1
+            }
+            switch v2 {
+            case .pass: tally.3 += 1
+            case .fail: tally.4 += 1; if first1 == .max { first1 = index }; failing = failing || counts.1
+            case .skip: tally.5 += 1
+            }
+            switch enc {
+            case .pass: tally.6 += 1
+            case .fail: tally.7 += 1; if first2 == .max { first2 = index }; failing = failing || counts.2
+            case .skip: tally.8 += 1
+            }
+            if folio != .skip && v2 != .skip && (v2 == .fail) != (folio == .fail) { disagree += 1 }
+            if !failing {
+                if folio == .fail || v2 == .fail || enc == .fail { warned += 1 }
+                else if folio == .pass || v2 == .pass || enc == .pass { passedAny += 1 }
+            }
+            return failing
+        }
+
+        mutating func merge(_ o: CellTally) {
+            tally = (tally.0 + o.tally.0, tally.1 + o.tally.1, tally.2 + o.tally.2, tally.3 + o.tally.3, tally.4 + o.tally.4,
+                     tally.5 + o.tally.5, tally.6 + o.tally.6, tally.7 + o.tally.7, tally.8 + o.tally.8)
+            (first0, first1, first2) = (min(first0, o.first0), min(first1, o.first1), min(first2, o.first2))
+            evaluated += o.evaluated
+            failed += o.failed
+            disagree += o.disagree
+            warned += o.warned
+            passedAny += o.passedAny
+        }
+    }
+
+    /// Counts one combination's layout findings; true when one fails at or above `failOn`.
+    private func tallyLayout(_ h: HostCheck, _ index: UInt64, _ ix: [UInt64], _ kernel: KernelVersion,
+                             _ failOn: Severity?, _ s: inout SweepSummary) -> Bool {
+        var failing = false
+        for (r, rule) in LayoutRuleID.allCases.enumerated() {
+            let n = UInt64(h.result.findings.count { $0.rule == rule.rawValue && $0.status == .fail })
+            s.layoutCounts![r][n > 0 ? 1 : 0] += 1
+            s.layoutCounts![r][2] += n
+            guard n > 0 else { continue }
+            if let f = failOn, rule.severity >= f { failing = true }
+            s.add(group: SweepSummary.LayoutGroup(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel,
+                                                  count: 1, firstIndex: index), to: \.layoutGroups)
+        }
+        return failing
     }
 }
 

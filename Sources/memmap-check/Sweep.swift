@@ -46,18 +46,37 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"))
     var hvo: String = HVOChoice.config.rawValue
 
+    @Option(name: .long, help: ArgumentHelp("Threads to run the sweep on (default: all cores online). Output is the same for every N.", valueName: "n"))
+    var jobs: Int = Sweep.defaultJobs
+
+    @Option(name: .long, help: ArgumentHelp("Visit only shard K of N (K from 0): the K-th of N equal contiguous ranges of combinations. Merge the shards' --summary files with memmap-check merge.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write the JSON summary object (what memmap-check merge reads) to this file.", valueName: "file"))
+    var summary: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run the layout rules of a captured tree (memmap-check capture DIR) for every combination; presets then take the tree's page size and sizeof(struct page), as host --root does (default preset: the tree's machine).", valueName: "dir"))
+    var root: String?
+
     @OptionGroup var machine: MachineOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        guard jobs >= 1 else { throw InputError("--jobs \(jobs)", expected: "a number of threads of at least 1") }
+        _ = try shard.map(SweepShard.init(parsing:))
         _ = try makeSweep()
     }
 
     func makeSweep() throws -> Sweep {
         var spec = SweepSpec()
+        if let root {
+            spec.layout = try HostReader.read(HostFiles(root: root), numa: nil)
+            spec.layoutRoot = root
+        }
         if presets != nil || kconfig.isEmpty {
-            spec.sources = try SweepSpec.presets(matching: presets ?? "all").map { .preset($0) }
+            let fallback = spec.layout.map { $0.presetName ?? Preset.hostDefault.name } ?? "all"
+            spec.sources = try SweepSpec.presets(matching: presets ?? fallback).map { .preset($0) }
         }
         for path in try expandKconfigPaths(kconfig) {
             switch try KconfigFile.load(path: path).derive() {
@@ -122,32 +141,40 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let sweep = try makeSweep()
+        let shard = try shard.map(SweepShard.init(parsing:))
         let failOn = output.failOn.severity
         let out = OutputStream()
-        let progress = Progress(total: sweep.total)
+        let progress = Progress(total: shard.map { r in r.range(of: sweep.total).upperBound - r.range(of: sweep.total).lowerBound } ?? sweep.total)
         let format = output.format
         var summary: SweepSummary
         switch format {
         case .text:
-            summary = try sweep.run(failOn: failOn, progress: progress.update)
+            summary = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress.update)
         case .html:
-            summary = try sweep.run(failOn: failOn, matrix: true, progress: progress.update)
+            var matrixSweep = sweep
+            matrixSweep.gatherMatrix = true
+            summary = try matrixSweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress.update)
             out.write(SweepHTML.render(sweep, summary, failOn: failOn, arguments: Array(CommandLine.arguments.dropFirst())))
             out.flush()
         case .junit:
             // JUnit carries its totals up front: a first, allocation-free pass counts them.
-            let counted = try sweep.run(failOn: failOn, progress: progress.update)
+            let counted = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress.update)
             let writer = ResultWriter(format: format, out: out, failOn: failOn)
             writer.begin(junit: counted.junitTotals(sweep, failOn: failOn))
             for na in sweep.spec.notApplicable { writer.notApplicable(path: na.path, arch: na.arch, reason: na.reason) }
-            summary = try sweep.run(failOn: failOn, emit: { _, r in writer.add(r) }, progress: progress.update)
+            summary = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, emit: { _, r in writer.add(r) }, progress: progress.update)
             writer.end(summary: .null)
         default:
             let writer = ResultWriter(format: format, out: out, failOn: failOn)
             writer.begin()
             for na in sweep.spec.notApplicable { writer.notApplicable(path: na.path, arch: na.arch, reason: na.reason) }
-            summary = try sweep.run(failOn: failOn, emit: { _, r in writer.add(r) }, progress: progress.update)
+            summary = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, emit: { _, r in writer.add(r) }, progress: progress.update)
             writer.end(summary: format == .json ? summary.json(sweep, failOn: failOn) : .null)
+        }
+        if let path = self.summary {
+            guard FileManager.default.createFile(atPath: path, contents: Data((summary.json(sweep, failOn: failOn).serialized() + "\n").utf8)) else {
+                throw InputError("--summary \(path)", expected: "a file path that can be written")
+            }
         }
         progress.finish()
         let failed = summary.failed > 0

@@ -1,6 +1,6 @@
 #ifndef BENCHREF_H
 #define BENCHREF_H
-/* The physical limit for the layout checks: a plain C loop over every section calling the same CSparse
+/* The physical limits for the layout checks and the sweep. Layout: a plain C loop over every section calling the same CSparse
  * functions the layout rules use (PHYS_PFN, PFN_UP, pfn_to_section_nr, section_nr_to_pfn, pfn_to_page).
  * Benchmark code, not part of the package's library. */
 #include <stdbool.h>
@@ -29,6 +29,17 @@ typedef struct bench_layout_result {
  * the architecture maps the vmemmap with PMDs (the backing unit). Returns 0, or the failing cs_status. */
 int bench_layout_c_loop(const void *cfg, uint64_t vmemmap, bool arch_maps_pmd, const bench_range *ranges, size_t n,
                         bench_layout_result *out);
+
+typedef struct bench_sweep_result {
+    uint64_t evaluated, skipped, failed, v2_disagreements;
+    uint64_t counts[3][3];  /* [rule][pass, fail, skip] */
+    uint64_t first_fail[3]; /* first failing combination per rule, or UINT64_MAX */
+} bench_sweep_result;
+
+/* One sweep cell of a riscv64 configuration: n DRAM bases dram0, dram0 + step, ... (combination indices
+ * first_index...), tallied into *r. kernel: 0 6.18, 1 7.1, 2 next. Returns 0, or the failing cs_status. */
+int bench_sweep_c_cell(const void *cfg, int kernel, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
+                       uint64_t dram0, uint64_t step, uint64_t n, bench_sweep_result *r);
 
 #ifdef __cplusplus
 }

@@ -1120,8 +1120,9 @@ typedef struct cs_verdict {
     bool encoding_ok;           /* !(pfn_to_page(0) & ~SECTION_MAP_MASK)             */
 } cs_verdict;
 
-/* The checks sparse_init() and sparse_encode_mem_map() make (mm/sparse.c), for a vmemmap base. */
-static inline cs_status cs_sparse_init_checks(const cs_config *c, uint64_t vmemmap, cs_verdict *v)
+/* The parts of cs_sparse_init_checks() that depend on the configuration only (a sweep computes them
+ * once per configuration and calls cs_sparse_init_base() for each base). */
+static inline cs_status cs_sparse_init_config(const cs_config *c, cs_verdict *v)
 {
     CS_TRY(cs_max_folio_order(c, &v->max_folio_order));
     CS_TRY(cs_max_folio_nr_pages(c, &v->max_folio_nr_pages));
@@ -1130,21 +1131,34 @@ static inline cs_status cs_sparse_init_checks(const cs_config *c, uint64_t vmemm
     CS_TRY(cs_max_folio_size_per_struct_page(c, &v->v2_demand));
     CS_TRY(cs_section_map_align_bits(c, CS_BOUND_2018, &v->bound_2018));
     CS_TRY(cs_section_map_align_bits(c, CS_BOUND_2026, &v->bound_2026));
-    if (vmemmap > cs_ulong_max(c))
-        return CS_EDOMAIN;
-    v->vmemmap = vmemmap;
-    v->actual_alignment = cs_actual_alignment(vmemmap);
     v->section_map_last_bit = cs_section_map_last_bit(c);
     v->section_map_required = UINT64_C(1) << v->section_map_last_bit;
     v->has_mask = cs_compound_info_has_mask(c, CS_MASK_MERGED);
     v->has_mask_v3v4 = cs_compound_info_has_mask(c, CS_MASK_V3V4);
-    v->folio_aligned = cs_is_aligned(vmemmap, v->max_folio_vmemmap_align);
-    v->v2_aligned = cs_is_aligned(vmemmap, v->v2_demand);
     v->v2_demand_pow2 = cs_is_power_of_2(v->v2_demand);
     v->build_ok_2018 = v->section_map_last_bit <= v->bound_2018;
     v->build_ok_2026 = v->section_map_last_bit <= v->bound_2026;
+    return CS_OK;
+}
+
+/* The base-dependent parts: v holds cs_sparse_init_config() of the same c. */
+static inline cs_status cs_sparse_init_base(const cs_config *c, uint64_t vmemmap, cs_verdict *v)
+{
+    if (vmemmap > cs_ulong_max(c))
+        return CS_EDOMAIN;
+    v->vmemmap = vmemmap;
+    v->actual_alignment = cs_actual_alignment(vmemmap);
+    v->folio_aligned = cs_is_aligned(vmemmap, v->max_folio_vmemmap_align);
+    v->v2_aligned = cs_is_aligned(vmemmap, v->v2_demand);
     v->encoding_ok = cs_section_map_encoding_ok(c, vmemmap);
     return CS_OK;
+}
+
+/* The checks sparse_init() and sparse_encode_mem_map() make (mm/sparse.c), for a vmemmap base. */
+static inline cs_status cs_sparse_init_checks(const cs_config *c, uint64_t vmemmap, cs_verdict *v)
+{
+    CS_TRY(cs_sparse_init_config(c, v));
+    return cs_sparse_init_base(c, vmemmap, v);
 }
 
 /* ------------------------------------------------------------------------- */

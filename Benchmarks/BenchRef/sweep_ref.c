@@ -1,0 +1,52 @@
+#include "benchref.h"
+#include "csparse.h"
+
+/* The sweep's physical limit: per combination the riscv base formula, cs_sparse_init_checks() and the
+ * three rule status tests (folio-vmemmap-align, -v2, section-map-encoding), with the same tallies the
+ * sweep keeps (pass/fail/skip per rule, first failing index per rule, failing combinations, v2
+ * disagreements). The cell's VMEMMAP_START and VMEMMAP_ADDR_ALIGN and the configuration half of
+ * cs_sparse_init_checks() (cs_sparse_init_config()) are worked out once, as the sweep does; per combination
+ * cs_sparse_init_base() is its other half. */
+int bench_sweep_c_cell(const void *cfgp, int kernel, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
+                       uint64_t dram0, uint64_t step, uint64_t n, bench_sweep_result *r)
+{
+    const cs_config *c = cfgp;
+    uint64_t start, align;
+    CS_TRY(cs_riscv_vmemmap_start(c, va_bits, page_offset, &start));
+    CS_TRY(cs_riscv_vmemmap_addr_align(c, (cs_kernel)kernel, &align));
+    const bool vmemmap = c->sparsemem_vmemmap;
+    const bool folio_applies = vmemmap && kernel != CS_KERNEL_6_18 && cs_is_power_of_2(c->struct_page_size) &&
+                               c->hugetlb_page_optimize_vmemmap;
+    const bool bound_2026 = kernel == CS_KERNEL_NEXT;
+    cs_verdict v;
+    if (cs_sparse_init_config(c, &v) != CS_OK) {
+        r->skipped += n;
+        return 0;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t base;
+        if (cs_riscv_vmemmap(c, start, dram0 + i * step, align, &base) != CS_OK ||
+            cs_sparse_init_base(c, base, &v) != CS_OK) {
+            r->skipped++;
+            continue;
+        }
+        r->evaluated++;
+        int st[3];
+        st[0] = folio_applies ? (v.folio_aligned ? 0 : 1) : 2;
+        st[1] = vmemmap ? (v.v2_aligned ? 0 : 1) : 2;
+        bool build_ok = bound_2026 ? v.build_ok_2026 : v.build_ok_2018;
+        bool run_ok = vmemmap ? v.encoding_ok : v.section_map_last_bit <= v.bound_2026;
+        st[2] = build_ok && run_ok ? 0 : 1;
+        bool failing = false;
+        for (int k = 0; k < 3; k++) {
+            r->counts[k][st[k]]++;
+            if (st[k] == 1) {
+                if (r->first_fail[k] == UINT64_MAX) r->first_fail[k] = first_index + i;
+                failing = true;
+            }
+        }
+        r->failed += failing;
+        r->v2_disagreements += st[0] != 2 && st[1] != 2 && (st[0] == 1) != (st[1] == 1);
+    }
+    return 0;
+}
