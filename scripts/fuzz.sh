@@ -13,7 +13,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(units axis kconfig zoneinfo iomem idlist meminfo btf)
 fi
 swift build --scratch-path .build-fuzz --product memmap-fuzz -c release \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library -Xswiftc -enable-testing \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library \
     2>&1 | grep -E 'error|Compiling|Build' | tail -3
 bin=.build-fuzz/release/memmap-fuzz
 [ -x "$bin" ] || { echo "fuzz build failed"; exit 2; }

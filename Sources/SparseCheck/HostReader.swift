@@ -353,7 +353,7 @@ public enum HostReader {
     // MARK: Parsers
 
     /// `Node N, zone NAME` blocks with spanned/present/managed/start_pfn, by key name.
-    static func parseZoneinfo(_ text: String) -> ([Int: [Zone]], [String]) {
+    public static func parseZoneinfo(_ text: String) -> ([Int: [Zone]], [String]) {
         var out: [Int: [Zone]] = [:]
         var problems: [String] = []
         var cur: (node: Int, zone: Zone, seen: Set<String>)?
@@ -402,7 +402,7 @@ public enum HostReader {
     }
 
     /// Top-level `System RAM` ranges; `hidden` when every address reads as zero (no CAP_SYS_ADMIN).
-    static func parseIomem(_ text: String) -> ([PhysRange], Bool) {
+    public static func parseIomem(_ text: String) -> ([PhysRange], Bool) {
         var ram: [PhysRange] = []
         var anyNonZero = false
         for line in text.split(separator: "\n") {
@@ -418,7 +418,7 @@ public enum HostReader {
         return (merge(ram), !anyNonZero)
     }
 
-    static func meminfoValue(_ text: String, key: String) -> UInt64? {
+    public static func meminfoValue(_ text: String, key: String) -> UInt64? {
         for line in text.split(separator: "\n") {
             let w = line.split(separator: " ")
             if let i = w.firstIndex(where: { $0 == "\(key):" }), i + 1 < w.count, let v = UInt64(w[i + 1]) { return v }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import SparseCheck
+import SparseCheck
 
 /// One fuzz harness per parser. Each must return normally for every input: a parser may reject the
 /// input with `InputError`/`EnvironmentError`, but never trap, hang or return a value that breaks
