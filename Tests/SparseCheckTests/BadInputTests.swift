@@ -154,20 +154,14 @@ struct BadInputTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         _ = try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root)
         #expect(chmod(root + "/" + Self.zoneinfo, 0o600) == 0)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path, "host", "--root", root]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let o = try CLI.run(["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path, "host", "--root", root],
+                            executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+        let text = o.stdout + o.stderr
         guard !text.contains("Permission denied") || text.contains("zoneinfo") else {
             // The binary itself was not reachable for nobody (a private build directory): nothing to test.
             return
         }
-        #expect((0...1).contains(p.terminationStatus), "\(text)")
+        #expect((0...1).contains(o.status), "\(text)")
         #expect(text.contains("zoneinfo") && text.contains("ermission denied"), "\(text)")
     }
 }

@@ -26,9 +26,10 @@ struct CLI {
         }
     }
 
-    static func run(_ args: [String], environment: [String: String]? = nil) throws -> Output {
+    /// Runs `executable` (memmap-check by default) with `args`, collecting stdout and stderr.
+    static func run(_ args: [String], environment: [String: String]? = nil, executable: URL = binary) throws -> Output {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable
         p.arguments = args
         if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()

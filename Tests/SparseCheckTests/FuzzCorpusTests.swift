@@ -19,19 +19,11 @@ struct FuzzCorpusTests {
         var dirs = [Self.fuzzDir.appendingPathComponent("corpus/\(target)").path]
         let regressions = Self.fuzzDir.appendingPathComponent("regressions/\(target)").path
         if FileManager.default.fileExists(atPath: regressions) { dirs.append(regressions) }
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = dirs
         var env = ProcessInfo.processInfo.environment
         env["MEMMAP_FUZZ_TARGET"] = target
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let o = try CLI.run(dirs, environment: env, executable: binary)
+        let text = o.stdout + o.stderr
+        #expect(o.status == 0, "\(text)")
         #expect(text.contains("through \(target)"))
     }
 }

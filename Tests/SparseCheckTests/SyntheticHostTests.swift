@@ -10,15 +10,9 @@ private func generate(_ args: [String]) throws -> (dir: String, expected: [Strin
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/gen-synthetic-host.py").path
     let dir = NSTemporaryDirectory() + "memmap-check-synth-\(UUID().uuidString)"
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: try #require(python3))
-    p.arguments = [script, dir, "--print-expected"] + args
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0)
+    let o = try CLI.run([script, dir, "--print-expected"] + args, executable: URL(fileURLWithPath: try #require(python3)))
+    #expect(o.status == 0, "\(o.stderr)")
+    let data = Data(o.stdout.utf8)
     return (dir, try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]))
 }
 
