@@ -371,7 +371,6 @@ public enum Checker {
             rule: RuleID.sectionMapEncoding.rawValue, status: .pass, severity: .error, address: d.vmemmap,
             required: req, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         let use2026 = c.kernel.encodeBoundIs2026
-        let bound = use2026 ? d.bound2026 : d.bound2018
         let buildOK = use2026 ? d.buildOK2026 : d.buildOK2018
         f.detail("section_map_last_bit", .uint(UInt64(d.sectionMapLastBit)))
         f.detail("bound_2018", .uint(UInt64(d.bound2018)))
@@ -398,7 +397,6 @@ public enum Checker {
             parts.append("run time: sparse_encode_mem_map() stores pfn_to_page(0) = \(hex(d.vmemmap)) for every section; its low \(d.sectionMapLastBit) bits \(runOK ? "are clear" : "are not clear (VM_WARN_ON_ONCE/BUG_ON(coded_mem_map & ~SECTION_MAP_MASK))")")
         }
         f.status = encodingStatus(c, d)
-        _ = bound
         f.message = parts.joined(separator: "; ")
         if f.status == .fail {
             if !buildOK {
