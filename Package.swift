@@ -11,9 +11,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // The C mirror of the kernel's sparse/vmemmap arithmetic, plus the libnuma shim.
+        // The C mirror of the kernel's sparse/vmemmap arithmetic: pure, header-only, no I/O.
+        .target(name: "CSparse"),
+        // The host shim (libnuma): the only C code that asks the running host anything.
         .target(
-            name: "CSparse",
+            name: "CHost",
             linkerSettings: [.linkedLibrary("numa")]
         ),
         // A bounded gunzip over the system zlib (zlib1g-dev), for /proc/config.gz.
@@ -23,7 +25,7 @@ let package = Package(
         ),
         .target(
             name: "SparseCheck",
-            dependencies: ["CSparse", "CZlib"]
+            dependencies: ["CSparse", "CHost", "CZlib"]
         ),
         .executableTarget(
             name: "memmap-check",

@@ -7,8 +7,7 @@ private let python3 = ["/usr/bin/python3", "/usr/local/bin/python3"].first { Fil
 
 /// Generates a tree into a fresh temporary directory; returns it and the generator's expected layout.
 private func generate(_ args: [String]) throws -> (dir: String, expected: [String: Any]) {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/gen-synthetic-host.py").path
+    let script = packageRoot.appendingPathComponent("scripts/gen-synthetic-host.py").path
     let dir = NSTemporaryDirectory() + "memmap-check-synth-\(UUID().uuidString)"
     let o = try CLI.run([script, dir, "--print-expected"] + args, executable: URL(fileURLWithPath: try #require(python3)))
     #expect(o.status == 0, "\(o.stderr)")

@@ -3,42 +3,6 @@ import Testing
 
 /// The C mirror called directly. Expected values are derived from the kernel definitions cited on
 /// each test (kernel files relative to the tree), not from the code under test.
-
-/// A 64-bit SPARSEMEM_VMEMMAP config with hugetlb, gigantic folios and HVO (x86_64-like).
-func cfg(pageShift: UInt32 = 12, sectionBits: UInt32 = 27, physmem: UInt32 = 46, structPage: UInt64 = 64,
-         maxPageOrder: UInt32 = 10, hvo: Bool = true, gigantic: Bool = true, vmemmap: Bool = true,
-         hugetlb: Bool = true, zoneDevice: Bool = true, preinit: Bool = false, pud: UInt32 = 30) -> cs_config {
-    var c = cs_config()
-    c.page_shift = pageShift
-    c.section_size_bits = sectionBits
-    c.max_physmem_bits = physmem
-    c.max_page_order = maxPageOrder
-    c.bits_per_long = 64
-    c.pmd_shift = pageShift + (pageShift - 3)
-    c.pud_shift = max(pud, c.pmd_shift)
-    c.mem_section_size = 16
-    c.struct_page_size = structPage
-    c.max_folio_order_override = -1
-    c.sparsemem_vmemmap = vmemmap
-    c.hugetlb_page = hugetlb
-    c.have_gigantic_folios = gigantic
-    c.hugetlb_page_optimize_vmemmap = hvo
-    c.zone_device = zoneDevice
-    c.sparsemem_vmemmap_preinit = preinit
-    c.sparsemem_extreme = true
-    return c
-}
-
-func u64(_ f: (UnsafeMutablePointer<UInt64>) -> cs_status) -> UInt64? {
-    var v: UInt64 = 0
-    return f(&v) == CS_OK ? v : nil
-}
-
-func u32(_ f: (UnsafeMutablePointer<UInt32>) -> cs_status) -> UInt32? {
-    var v: UInt32 = 0
-    return f(&v) == CS_OK ? v : nil
-}
-
 @Suite("C mirror: sections (include/linux/mmzone.h, page-flags-layout.h)")
 struct SectionTests {
     @Test("x86_64 4-level: SECTIONS_SHIFT 19, 2^19 sections, 256 per root, 2048 roots")

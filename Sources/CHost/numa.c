@@ -1,6 +1,6 @@
-/* The libnuma shim: the only code in CSparse that asks the running host anything.
+/* The libnuma shim (cnuma.h): the only C code in the package that asks the running host anything.
  * Each function forwards to the libnuma call it names (numa(3), libnuma-dev). */
-#include "csparse.h"
+#include "cnuma.h"
 
 #include <numa.h>
 

@@ -4,55 +4,6 @@ import FoundationXML
 #endif
 import Testing
 
-/// Runs the built `memmap-check` as a user would and checks exit codes, stdout and stderr.
-struct CLI {
-    static let binary: URL = {
-        // The test bundle sits next to the products it depends on (.build/<triple>/<config>/).
-        var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("memmap-check")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "memmap-check")
-    }()
-
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var json: [String: Any]? {
-            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
-        }
-    }
-
-    /// Runs `executable` (memmap-check by default) with `args`, collecting stdout and stderr.
-    static func run(_ args: [String], environment: [String: String]? = nil, executable: URL = binary) throws -> Output {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
-    }
-}
-
-func findings(_ json: [String: Any]?) -> [[String: Any]] {
-    let results = json?["results"] as? [[String: Any]] ?? []
-    return results.first?["findings"] as? [[String: Any]] ?? []
-}
-
-func rule(_ json: [String: Any]?, _ id: String) -> [String: Any]? {
-    findings(json).first { $0["rule"] as? String == id }
-}
-
 @Suite("memmap-check CLI")
 struct CLITests {
     @Test("check --preset x86_64 --format json: exit 0, schema, 256 MiB required, hex base")
@@ -133,8 +84,7 @@ struct CLITests {
 /// The configuration and CI-gate commands of issue 3, as a CI job runs them.
 @Suite("memmap-check sweep, --kconfig and CI formats")
 struct CLIGateTests {
-    static let kconfigDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/kconfig").path
+    static let kconfigDir = testsDir.appendingPathComponent("Fixtures/kconfig").path
 
     @Test("sweep: exit 1 on a failing combination, 0 with --fail-on never, one summary per run")
     func sweepExit() throws {

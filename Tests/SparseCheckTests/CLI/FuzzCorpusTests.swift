@@ -5,8 +5,7 @@ import Testing
 /// harnesses `scripts/fuzz.sh` runs, built without the fuzzer: each must pass its invariants.
 @Suite("Fuzz corpus replay")
 struct FuzzCorpusTests {
-    static let fuzzDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fuzz")
+    static let fuzzDir = testsDir.deletingLastPathComponent().appendingPathComponent("Fuzz")
 
     static var targets: [String] {
         let dir = fuzzDir.appendingPathComponent("corpus").path

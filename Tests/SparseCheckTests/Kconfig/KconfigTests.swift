@@ -2,18 +2,6 @@ import Foundation
 import Testing
 @testable import SparseCheck
 
-/// The fixtures directory, relative to this file.
-func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name).path
-}
-
-func derivedConfig(_ name: String) throws -> SparseConfig {
-    guard case let .config(c) = try KconfigFile.load(path: fixture("kconfig/" + name)).derive() else {
-        throw InputError(name, expected: "a SPARSEMEM config")
-    }
-    return c
-}
-
 @Suite struct KconfigTests {
     struct Expected: Sendable {
         var file: String

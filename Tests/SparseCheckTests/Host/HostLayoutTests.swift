@@ -2,19 +2,10 @@ import Foundation
 import Testing
 @testable import SparseCheck
 
-/// The captured qemu fixtures (copied from shared/fixtures; files `host` reads + README + expected.json).
-func hostFixture(_ name: String) -> String { fixture("hosts/\(name)") }
 
 private func expected(_ name: String) throws -> [String: Any] {
     let data = try Data(contentsOf: URL(fileURLWithPath: hostFixture(name) + "/expected.json"))
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-}
-
-func hostCheck(_ root: String, preset: String? = nil, overrides: Overrides = Overrides()) throws -> HostCheck {
-    let files = try HostFiles(root: root)
-    let layout = try HostReader.read(files)
-    let (config, _) = try layout.config(preset: preset, overrides: overrides, files: files)
-    return try LayoutChecker.check(layout, config: config)
 }
 
 private func findings(_ h: HostCheck, _ rule: LayoutRuleID) -> [Finding] {
