@@ -16,6 +16,7 @@ struct MemmapCheck: ParsableCommand {
               2  bad input or usage
               3  the environment cannot answer
             """,
+        version: ToolVersion.current,
         subcommands: [Host.self, Check.self, SweepCommand.self, MergeCommand.self, ExplainCommand.self, PresetsCommand.self, Capture.self])
 
     /// Parses and runs, mapping every outcome onto the documented exit codes: usage errors, which

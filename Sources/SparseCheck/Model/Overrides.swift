@@ -65,7 +65,7 @@ public struct Overrides: Equatable, Sendable {
             o.maxFolioOrder = UInt32(try Units.parseInt(s, option: "--max-folio-order", range: 0...4096, what: "MAX_FOLIO_ORDER"))
         }
         if let s = t.vmemmapBase { o.vmemmapBase = try Units.parseAddress(s, option: "--vmemmap-base") }
-        if let s = t.dramBase { o.dramBase = try Units.parseSize(s, option: "--dram-base") }
+        if let s = t.dramBase { o.dramBase = try Units.parseAddress(s, option: "--dram-base") }
         o.hvo = t.hvo
         o.vmemmap = t.vmemmap
         o.zoneDevice = t.zoneDevice

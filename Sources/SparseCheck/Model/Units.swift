@@ -1,5 +1,5 @@
-/// Parsing and printing of the numbers users type: sizes (`4K`, `64G`, `2M`, bytes), hex addresses,
-/// and small integers. Every failure is an `InputError` naming the option and what was expected.
+/// Parsing and printing of the numbers users type: sizes (`4K`, `64G`, `2M`, bytes), addresses (hex,
+/// with or without `0x`, the same in every command), and small integers. Every failure is an `InputError` naming the option and what was expected.
 public enum Units {
     /// A size: decimal bytes, `0x` hex, or a number with a binary suffix K/M/G/T/P/E (KiB/MiB/... and
     /// KB/MB/... are read as powers of 1024 too). Rejects anything that does not fit 64 bits.
@@ -34,16 +34,38 @@ public enum Units {
         return v
     }
 
-    /// An address: hex with `0x` (or bare hex digits), at most 64 bits.
+    /// An address — every address option and address axis (`--vmemmap-base`, `--dram-base`,
+    /// `--vmemmap-bases`, `--dram-bases`) reads its value here, so the same digits are the same address
+    /// everywhere: hexadecimal with or without `0x` (`1000` is 0x1000; `_` may group digits), at most
+    /// 64 bits; or, for round physical addresses, a decimal number with a K/M/G/T/P suffix (`2G` is
+    /// 0x80000000). Bare digits are always hex, so `B` and `E` are hex digits, never suffixes.
     public static func parseAddress(_ text: String, option: String) throws -> UInt64 {
-        let expected = "a hexadecimal address such as 0xffffea0000000000 (at most 16 hex digits)"
-        var t = Substring(text.trimmingCharacters(in: .whitespaces))
-        if t.lowercased().hasPrefix("0x") { t = t.dropFirst(2) }
-        t = Substring(t.replacingOccurrences(of: "_", with: ""))
-        guard !t.isEmpty, t.count <= 16, let v = UInt64(t, radix: 16) else {
-            throw InputError("\(option) \(text)", expected: expected)
+        let expected = "a hexadecimal address, with or without 0x, such as 0xffffea0000000000 or 80000000 (at most 16 hex digits), or a size with a K/M/G/T/P suffix such as 2G"
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var t = Substring(trimmed)
+        let prefixed = t.lowercased().hasPrefix("0x")
+        if prefixed { t = t.dropFirst(2) }
+        let digits = t.filter { $0 != "_" }
+        if !digits.isEmpty, digits.count <= 16, digits.allSatisfy(\.isHexDigit), let v = UInt64(digits, radix: 16) {
+            return v
         }
-        return v
+        if !prefixed, let v = suffixedAddress(trimmed) { return v }
+        throw InputError("\(option) \(text)", expected: expected)
+    }
+
+    /// `2G`, `64GiB`, `512M`: a decimal count times a binary K/M/G/T/P unit, or nil (also on overflow).
+    private static func suffixedAddress(_ t: String) -> UInt64? {
+        let units: [(String, UInt64)] = [
+            ("kib", 10), ("mib", 20), ("gib", 30), ("tib", 40), ("pib", 50),
+            ("kb", 10), ("mb", 20), ("gb", 30), ("tb", 40), ("pb", 50),
+            ("k", 10), ("m", 20), ("g", 30), ("t", 40), ("p", 50),
+        ]
+        let lower = t.lowercased()
+        guard let (unit, shift) = units.first(where: { lower.hasSuffix($0.0) }) else { return nil }
+        let count = t.dropLast(unit.count)
+        guard !count.isEmpty, count.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt64(count) else { return nil }
+        let (v, overflow) = n.multipliedReportingOverflow(by: UInt64(1) << shift)
+        return overflow ? nil : v
     }
 
     /// A decimal integer in `range`.

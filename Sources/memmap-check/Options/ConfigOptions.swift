@@ -21,10 +21,10 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("What-if MAX_FOLIO_ORDER, replacing the kernel's derivation.", valueName: "order"))
     var maxFolioOrder: String?
 
-    @Option(name: .long, help: ArgumentHelp("pfn_to_page(0) as hex, replacing the architecture's formula.", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("pfn_to_page(0), hex with or without 0x, replacing the architecture's formula.", valueName: "address"))
     var vmemmapBase: String?
 
-    @Option(name: .long, help: ArgumentHelp("Physical DRAM start (arm64, riscv64): hex, bytes or a size like 2G.", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("Physical DRAM start (arm64, riscv64): hex with or without 0x, or a size like 2G.", valueName: "address"))
     var dramBase: String?
 
     @Flag(inversion: .prefixedNo, help: "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP (default: as the architecture's Kconfig derives it).")

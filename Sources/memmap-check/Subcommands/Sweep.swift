@@ -7,8 +7,9 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Check the cartesian product of presets or kernel .configs and parameter axes.",
         discussion: """
-            Each axis is a comma-separated list or a START:END:STEP range (END excluded; hex and sizes \
-            like 64G or 2M accepted). An axis that does not apply to a source (e.g. --dram-bases on \
+            Each axis is a comma-separated list or a START:END:STEP range (END excluded). Address axes \
+            (--dram-bases, --vmemmap-bases) read addresses as --dram-base and --vmemmap-base do: hex, \
+            with or without 0x, or a size like 64G or 2M. An axis that does not apply to a source (e.g. --dram-bases on \
             x86_64, --page-sizes on a .config) keeps its first value and counts the rest as skipped \
             duplicates; an invalid combination (one the kernel would not build) is skipped with its reason. \
             Memory stays flat; --format jsonl streams one result per line as it is produced; --format html \
@@ -37,10 +38,10 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("What-if MAX_FOLIO_ORDER values: a list or START:END:STEP.", valueName: "axis"))
     var maxFolioOrders: String?
 
-    @Option(name: .long, help: ArgumentHelp("Physical DRAM starts (arm64, riscv64): a list or START:END:STEP such as 0:64G:2M.", valueName: "axis"))
+    @Option(name: .long, help: ArgumentHelp("Physical DRAM starts (arm64, riscv64), hex or sizes like 2G: a list or START:END:STEP such as 0:64G:2M.", valueName: "axis"))
     var dramBases: String?
 
-    @Option(name: .long, help: ArgumentHelp("Explicit pfn_to_page(0) values replacing the architecture's formula: a list or START:END:STEP.", valueName: "axis"))
+    @Option(name: .long, help: ArgumentHelp("Explicit pfn_to_page(0) values (hex, with or without 0x) replacing the architecture's formula: a list or START:END:STEP.", valueName: "axis"))
     var vmemmapBases: String?
 
     @Option(name: .long, help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"))
@@ -122,10 +123,10 @@ struct SweepCommand: ParsableCommand {
             }
         }
         if let s = dramBases {
-            spec.dramBases = try SweepAxis.parse(s, option: "--dram-bases") { try Units.parseSize($0, option: "--dram-bases") }
+            spec.dramBases = try SweepAxis.parse(s, option: "--dram-bases") { try Units.parseAddress($0, option: "--dram-bases") }
         }
         if let s = vmemmapBases {
-            spec.vmemmapBases = try SweepAxis.parse(s, option: "--vmemmap-bases") { try Units.parseSize($0, option: "--vmemmap-bases") }
+            spec.vmemmapBases = try SweepAxis.parse(s, option: "--vmemmap-bases") { try Units.parseAddress($0, option: "--vmemmap-bases") }
         }
         guard let h = HVOChoice(rawValue: hvo.lowercased()) else {
             throw InputError("--hvo \(hvo)", expected: "config, on, off or both")
