@@ -111,6 +111,7 @@ extension SparseConfig {
         if let v = o.dramBase {
             if c.baseDependsOnDRAM {
                 c.dramBase = v
+                c.assumed.removeAll { $0.hasPrefix("DRAM start") }
             } else {
                 c.notes.append("--dram-base has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
             }

@@ -95,7 +95,8 @@ public enum Report {
     /// Several paging modes of one configuration: each result, then which modes fail.
     public static func text(modes results: [CheckResult], failOn: Severity = .error, verbose: Bool = false) -> String {
         guard results.count > 1 else { return results.first.map { text($0, failOn: failOn, verbose: verbose) } ?? "" }
-        var parts = results.map { text($0, failOn: failOn, verbose: verbose) }
+        // The .config derivation is the same for every mode: shown once, with the first.
+        var parts = results.enumerated().map { i, r in text(r, failOn: failOn, verbose: verbose && i == 0) }
         let failing = results.filter { $0.status(failOn: failOn) == .fail }.compactMap { $0.config.pagingMode?.rawValue }
         let all = results.compactMap { r in r.config.pagingMode.map { "\($0.rawValue) \(hex(r.base.value))" } }
         parts.append("paging modes (decided at boot; each evaluated): \(all.joined(separator: ", ")); kernel \(results[0].config.kernel.label) formulas; result: \(failing.isEmpty ? "pass in every mode" : "FAIL in \(failing.joined(separator: ", "))")")

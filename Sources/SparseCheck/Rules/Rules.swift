@@ -226,6 +226,9 @@ public enum Checker {
                 findings[i].detail("kaslr_guaranteed_alignment", .uint(g))
             }
         }
+        if let why = config.kernel.caveat {
+            for i in findings.indices where findings[i].status != .skip { findings[i].message += "; \(why)" }
+        }
         return CheckResult(config: config, base: base, derived: d, findings: findings)
     }
 
