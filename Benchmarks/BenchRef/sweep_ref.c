@@ -7,17 +7,16 @@
  * disagreements). The cell's VMEMMAP_START and VMEMMAP_ADDR_ALIGN and the configuration half of
  * cs_sparse_init_checks() (cs_sparse_init_config()) are worked out once, as the sweep does; per combination
  * cs_sparse_init_base() is its other half. */
-int bench_sweep_c_cell(const void *cfgp, int kernel, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
+int bench_sweep_c_cell(const void *cfgp, int riscv_align_form, int mask_form, int encode_bound, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
                        uint64_t dram0, uint64_t step, uint64_t n, bench_sweep_result *r)
 {
     const cs_config *c = cfgp;
     uint64_t start, align;
     CS_TRY(cs_riscv_vmemmap_start(c, va_bits, page_offset, &start));
-    CS_TRY(cs_riscv_vmemmap_addr_align(c, (cs_kernel)kernel, &align));
+    CS_TRY(cs_riscv_vmemmap_addr_align(c, (cs_riscv_align_form)riscv_align_form, &align));
     const bool vmemmap = c->sparsemem_vmemmap;
-    const bool folio_applies = vmemmap && kernel != CS_KERNEL_6_18 && cs_is_power_of_2(c->struct_page_size) &&
-                               c->hugetlb_page_optimize_vmemmap;
-    const bool bound_2026 = kernel == CS_KERNEL_NEXT;
+    const bool folio_applies = vmemmap && cs_compound_info_has_mask(c, (cs_mask_form)mask_form);
+    const bool bound_2026 = encode_bound == CS_BOUND_2026;
     cs_verdict v;
     if (cs_sparse_init_config(c, &v) != CS_OK) {
         r->skipped += n;

@@ -172,19 +172,24 @@ func sweepC(dramGiB: UInt64) throws {
     let step: UInt64 = 2 << 20, n = (dramGiB << 30) / step
     var res = bench_sweep_result()
     res.first_fail = (.max, .max, .max)
-    var cells: [(SparseConfig, Int32, UInt32, UInt64)] = []
+    var cells: [(SparseConfig, (Int32, Int32, Int32), UInt32, UInt64)] = []
     for name in try SweepSpec.presets(matching: "riscv64-*") {
-        for (k, kernel) in KernelVersion.allCases.enumerated() {
+        for release in FormulaTable.rowReleases {
             var o = Overrides()
-            o.kernel = kernel
+            o.kernel = KernelTarget(release: release)
             let c = try SparseConfig.make(preset: name, overrides: o)
             guard case let .riscv64(vaBits, pageOffset) = c.layout else { throw BenchError.failed("\(name): not riscv64") }
-            cells.append((c, Int32(k), vaBits, pageOffset))
+            let f = c.kernel.formulas
+            // The C enums' values: cs_riscv_align_form, cs_mask_form, cs_encode_bound (cs_core.h).
+            let forms: (Int32, Int32, Int32) = (
+                f.riscvAlign == .section ? 0 : (f.riscvAlign == .maxFolioVmemmapAlign ? 1 : 2),
+                f.mask == .none ? 2 : 1, f.encodeBound == .tesarik2018 ? 0 : 1)
+            cells.append((c, forms, vaBits, pageOffset))
         }
     }
     let t0 = now()
     for (i, (c, k, va, po)) in cells.enumerated() {
-        let rc = c.withCConfig { bench_sweep_c_cell($0, k, va, po, UInt64(i) * n, 0, step, n, &res) }
+        let rc = c.withCConfig { bench_sweep_c_cell($0, k.0, k.1, k.2, va, po, UInt64(i) * n, 0, step, n, &res) }
         guard rc == 0 else { throw BenchError.failed("C loop: cs_status \(rc)") }
     }
     let t = now() - t0

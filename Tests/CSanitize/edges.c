@@ -100,7 +100,9 @@ static void one_config(cs_config *c)
     (void)cs_memmap_bytes_per_section(c, &v);
     (void)cs_memmap_bytes_per_subsection(c, &v);
     (void)cs_section_map_size(c, &v);
-    (void)cs_riscv_vmemmap_addr_align(c, CS_KERNEL_NEXT, &v);
+    (void)cs_riscv_vmemmap_addr_align(c, CS_RISCV_ALIGN_SECTION, &v);
+    (void)cs_riscv_vmemmap_addr_align(c, CS_RISCV_ALIGN_MFVA, &v);
+    (void)cs_riscv_vmemmap_addr_align(c, CS_RISCV_ALIGN_PFN_PHYS, &v);
     for (uint32_t order = 0; order < 70; order += 3) {
         (void)cs_hugetlb_vmemmap_optimizable_size(c, order, &v);
         (void)cs_compound_info_mask(c, order, &v);
@@ -131,14 +133,27 @@ static void one_config(cs_config *c)
             (void)cs_set_compound_head(c, CS_MASK_MERGED, x, (uint32_t)(y & 63), &v);
             (void)cs_compound_head(c, CS_MASK_MERGED, x, y);
             (void)cs_compound_head(c, CS_MASK_V3V4, x, y);
+            (void)cs_compound_head(c, CS_MASK_NONE, x, y);
             if (cs_round_up(c, x, y, &v) == CS_OK)
                 EXPECT(v >= x && cs_is_power_of_2(y), "round_up");
             (void)cs_round_down(x, y, &v);
             (void)cs_arm64_vmemmap(c, x, y, UINT64_C(1) << 30, &v);
             (void)cs_riscv_vmemmap(c, x, y, UINT64_C(1) << 28, &v);
-            (void)cs_s390_vmemmap_start(c, x, y, UINT64_C(1) << 31, &v);
-            (void)cs_loongarch_vmemmap(c, CS_KERNEL_6_18, x, &v);
-            (void)cs_loongarch_vmemmap(c, CS_KERNEL_7_1, x, &v);
+            (void)cs_s390_vmemmap_start(c, x, UINT64_C(1) << 31, &v);
+            (void)cs_s390_vmemmap_start(c, x, y, &v);
+            (void)cs_arm64_vmemmap_va_fallback(c, (uint32_t)(y & 63), x, &v);
+            {
+                cs_s390_layout_in in = {.ident_map_size = x, .kernel_image_base = y,
+                                        .kernel_image_size = UINT64_C(1) << 29, .vmalloc_size = x ^ y,
+                                        .vmalloc_size_set = false, .modules_len = UINT64_C(1) << 31,
+                                        .nr_cpus = y & 0xffff, .lowcore_size = 8192};
+                uint64_t lc = 0, rte = 0;
+                (void)cs_s390_abs_lowcore_nokaslr(c, &in, &lc, &rte);
+                in.lowcore_size = y;
+                (void)cs_s390_abs_lowcore_nokaslr(c, &in, &lc, &rte);
+            }
+            (void)cs_loongarch_vmemmap(c, CS_LOONGARCH_VMEMMAP_PMD, x, &v);
+            (void)cs_loongarch_vmemmap(c, CS_LOONGARCH_VMEMMAP_ALIGN, x, &v);
         }
         if (cs_sparse_init_checks(c, x, &verdict) == CS_OK && valid)
             EXPECT(verdict.folio_aligned == cs_is_aligned(x, verdict.max_folio_vmemmap_align), "verdict");

@@ -38,7 +38,7 @@ typedef struct bench_sweep_result {
 
 /* One sweep cell of a riscv64 configuration: n DRAM bases dram0, dram0 + step, ... (combination indices
  * first_index...), tallied into *r. kernel: 0 6.18, 1 7.1, 2 next. Returns 0, or the failing cs_status. */
-int bench_sweep_c_cell(const void *cfg, int kernel, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
+int bench_sweep_c_cell(const void *cfg, int riscv_align_form, int mask_form, int encode_bound, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
                        uint64_t dram0, uint64_t step, uint64_t n, bench_sweep_result *r);
 
 #ifdef __cplusplus

@@ -58,7 +58,31 @@ static inline cs_status cs_arm64_vmemmap(const cs_config *c, uint64_t vmemmap_st
     return cs_sub(vmemmap_start, bytes, out);
 }
 
-/* arm64 linear-map randomisation — arch/arm64/mm/init.c arm64_memblock_init(): with CONFIG_RANDOMIZE_BASE,
+/* arm64 52-bit VA fallback — arch/arm64/mm/init.c arm64_memblock_init() (7.2 init.c:244-245):
+ * if (IS_ENABLED(CONFIG_ARM64_VA_BITS_52) && (vabits_actual != 52))
+ *         memstart_addr -= _PAGE_OFFSET(vabits_actual) - _PAGE_OFFSET(52);
+ * memstart_addr is an s64 and may go negative; vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)
+ * (asm/pgtable.h, struct page pointer arithmetic), so the base moves *up* by
+ * ((_PAGE_OFFSET(vabits_actual) - _PAGE_OFFSET(52)) >> PAGE_SHIFT) * sizeof(struct page).
+ * `vmemmap` is the base cs_arm64_vmemmap() computed from the rounded memstart_addr. */
+static inline cs_status cs_arm64_vmemmap_va_fallback(const cs_config *c, uint32_t vabits_actual, uint64_t vmemmap,
+                                                     uint64_t *out)
+{
+    if (c->bits_per_long != 64 || vabits_actual < 36 || vabits_actual > 52)
+        return CS_EDOMAIN;
+    if (vabits_actual == 52) {
+        *out = vmemmap;
+        return CS_OK;
+    }
+    /* _PAGE_OFFSET(va) = -(1UL << va): the difference is 2^52 - 2^vabits_actual. */
+    uint64_t delta = (UINT64_C(1) << 52) - (UINT64_C(1) << vabits_actual);
+    uint64_t bytes;
+    CS_TRY(cs_mul(c, cs_shr(delta, c->page_shift), c->struct_page_size, &bytes));
+    return cs_add(c, vmemmap, bytes, out);
+}
+
+/* arm64 linear-map randomisation — arch/arm64/mm/init.c arm64_memblock_init() before 7.2 (7.2 has no
+ * memstart_offset_seed; see FormulaTable): with CONFIG_RANDOMIZE_BASE,
  * memstart_addr -= ARM64_MEMSTART_ALIGN * ((range * memstart_offset_seed) >> 16), so memstart_addr stays a
  * multiple of ARM64_MEMSTART_ALIGN and vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT) (struct page
  * pointer arithmetic) moves in steps of (ARM64_MEMSTART_ALIGN >> PAGE_SHIFT) * sizeof(struct page).
@@ -111,21 +135,24 @@ static inline cs_status cs_riscv_vmemmap_start(const cs_config *c, uint32_t va_b
     return cs_sub(vmalloc_start, vmemmap_size, out);
 }
 
-/* riscv64 VMEMMAP_ADDR_ALIGN — arch/riscv/mm/init.c:
- * 6.18: (1ULL << SECTION_SIZE_BITS);
- * 7.1 (476849b0fba4): max(1ULL << SECTION_SIZE_BITS, MAX_FOLIO_VMEMMAP_ALIGN);
- * next: max(1ULL << SECTION_SIZE_BITS, PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page))). */
-static inline cs_status cs_riscv_vmemmap_addr_align(const cs_config *c, cs_kernel kernel, uint64_t *out)
+/* riscv64 VMEMMAP_ADDR_ALIGN — arch/riscv/mm/init.c, in the form of the release:
+ * CS_RISCV_ALIGN_SECTION (before 7.1): (1ULL << SECTION_SIZE_BITS);
+ * CS_RISCV_ALIGN_MFVA (7.1, 476849b0fba4): max(1ULL << SECTION_SIZE_BITS, MAX_FOLIO_VMEMMAP_ALIGN);
+ * CS_RISCV_ALIGN_PFN_PHYS (7.2, init.c:65): max(1ULL << SECTION_SIZE_BITS,
+ *                          PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page))). */
+static inline cs_status cs_riscv_vmemmap_addr_align(const cs_config *c, cs_riscv_align_form form, uint64_t *out)
 {
     uint64_t section, mfva, want;
     CS_TRY(cs_bit(c, c->section_size_bits, &section));
-    if (kernel == CS_KERNEL_6_18) {
+    if (form == CS_RISCV_ALIGN_SECTION) {
         *out = section;
         return CS_OK;
     }
+    if (form != CS_RISCV_ALIGN_MFVA && form != CS_RISCV_ALIGN_PFN_PHYS)
+        return CS_EDOMAIN;
     CS_TRY(cs_max_folio_vmemmap_align(c, &mfva));
     want = mfva;
-    if (kernel == CS_KERNEL_NEXT) {
+    if (form == CS_RISCV_ALIGN_PFN_PHYS) {
         if (c->struct_page_size == 0)
             return CS_EDOMAIN;
         CS_TRY(cs_shl(c, mfva / c->struct_page_size, c->page_shift, &want));
@@ -180,15 +207,18 @@ static inline cs_status cs_loongarch_vmalloc_end(const cs_config *c, uint32_t le
     return CS_OK;
 }
 
-/* LoongArch vmemmap — arch/loongarch/include/asm/pgtable.h:
- * 6.18: ((struct page *)((VMALLOC_END + PMD_SIZE) & PMD_MASK));
- * 7.1 (2969b42c8f99): ((struct page *)(ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)))). */
-static inline cs_status cs_loongarch_vmemmap(const cs_config *c, cs_kernel kernel, uint64_t vmalloc_end,
-                                             uint64_t *out)
+/* LoongArch vmemmap — arch/loongarch/include/asm/pgtable.h, in the form of the release:
+ * CS_LOONGARCH_VMEMMAP_PMD (before 7.1): ((struct page *)((VMALLOC_END + PMD_SIZE) & PMD_MASK));
+ * CS_LOONGARCH_VMEMMAP_ALIGN (7.1, 2969b42c8f99; 7.2 pgtable.h:119-120):
+ *   ((struct page *)(ALIGN(VMALLOC_END, VMEMMAP_ALIGN))), VMEMMAP_ALIGN = max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN). */
+static inline cs_status cs_loongarch_vmemmap(const cs_config *c, cs_loongarch_vmemmap_form form,
+                                             uint64_t vmalloc_end, uint64_t *out)
 {
     uint64_t pmd_size, mfva, sum;
     CS_TRY(cs_bit(c, c->pmd_shift, &pmd_size));
-    if (kernel == CS_KERNEL_6_18) {
+    if (form != CS_LOONGARCH_VMEMMAP_PMD && form != CS_LOONGARCH_VMEMMAP_ALIGN)
+        return CS_EDOMAIN;
+    if (form == CS_LOONGARCH_VMEMMAP_PMD) {
         CS_TRY(cs_add(c, vmalloc_end, pmd_size, &sum));
         *out = sum & ~(pmd_size - 1);
         return CS_OK;
@@ -197,17 +227,85 @@ static inline cs_status cs_loongarch_vmemmap(const cs_config *c, cs_kernel kerne
     return cs_round_up(c, vmalloc_end, mfva > pmd_size ? mfva : pmd_size, out);
 }
 
-/* s390 vmemmap_start — arch/s390/boot/startup.c setup_kernel_memory_layout():
- * vmemmap_start = round_down(__abs_lowcore - pages * sizeof(struct page), rte_size),
- * pages = SECTION_ALIGN_UP(ident_map_size / PAGE_SIZE). */
-static inline cs_status cs_s390_vmemmap_start(const cs_config *c, uint64_t abs_lowcore, uint64_t ident_map_size,
-                                              uint64_t rte_size, uint64_t *out)
+/* s390 vmemmap_start — arch/s390/boot/startup.c setup_kernel_memory_layout() (7.2 startup.c:425-428):
+ * pages = __abs_lowcore / (PAGE_SIZE + sizeof(struct page)); pages = SECTION_ALIGN_UP(pages);
+ * vmemmap_start = round_down(__abs_lowcore - pages * sizeof(struct page), rte_size);
+ * vmemmap = (struct page *)vmemmap_start (startup.c:437). */
+static inline cs_status cs_s390_vmemmap_start(const cs_config *c, uint64_t abs_lowcore, uint64_t rte_size,
+                                              uint64_t *out)
 {
-    uint64_t pages, bytes, start;
-    CS_TRY(cs_section_align_up(c, cs_shr(ident_map_size, c->page_shift), &pages));
+    uint64_t page_size, per, pages, bytes, start;
+    CS_TRY(cs_page_size(c, &page_size));
+    CS_TRY(cs_add(c, page_size, c->struct_page_size, &per));
+    CS_TRY(cs_section_align_up(c, abs_lowcore / per, &pages));
     CS_TRY(cs_mul(c, pages, c->struct_page_size, &bytes));
     CS_TRY(cs_sub(abs_lowcore, bytes, &start));
     return cs_round_down(start, rte_size, out);
+}
+
+/* The inputs of s390's __abs_lowcore that a .config and the machine give (setup_kernel_memory_layout(),
+ * arch/s390/boot/startup.c, 7.2). */
+typedef struct cs_s390_layout_in {
+    uint64_t ident_map_size;    /* setup_ident_map_size(): the memory end (min MAX_PHYSMEM_BITS)         */
+    uint64_t kernel_image_base; /* __NO_KASLR_START_KERNEL = CONFIG_KERNEL_IMAGE_BASE (asm/page.h:290)   */
+    uint64_t kernel_image_size; /* KERNEL_IMAGE_SIZE 512 MiB (asm/page.h:289)                            */
+    uint64_t vmalloc_size;      /* VMALLOC_DEFAULT_SIZE = 512 GiB - MODULES_LEN (asm/pgtable.h:92), or vmalloc= */
+    bool vmalloc_size_set;      /* vmalloc= on the command line (setup_vmalloc_size() then keeps it)      */
+    uint64_t modules_len;       /* MODULES_LEN = 1UL << 31 (asm/pgtable.h:100)                           */
+    uint64_t nr_cpus;           /* CONFIG_NR_CPUS: ABS_LOWCORE_MAP_SIZE = NR_CPUS * sizeof(struct lowcore) */
+    uint64_t lowcore_size;      /* sizeof(struct lowcore) (asm/lowcore.h)                                */
+} cs_s390_layout_in;
+
+/* s390 __abs_lowcore without KASLR and without KASAN/KMSAN/ultravisor — arch/s390/boot/startup.c
+ * setup_kernel_memory_layout() (7.2 startup.c:320-423), the non-randomised path:
+ * asce_limit = _REGION2_SIZE, rte_size = _REGION3_SIZE while __NO_KASLR_END_KERNEL <= _REGION2_SIZE;
+ * vmax = asce_limit (adjust_to_uv_max() without a protected-virtualisation host);
+ * kernel_start = __NO_KASLR_START_KERNEL (startup.c:389) when vmax >= __NO_KASLR_END_KERNEL (the
+ * "constrained" branch otherwise depends on the kernel image's size: CS_EDOMAIN);
+ * MODULES_END = round_down(kernel_start, _SEGMENT_SIZE); VMALLOC_END = MODULES_END - MODULES_LEN;
+ * vsize = round_down((VMALLOC_END - FIXMAP_SIZE) / 2, _SEGMENT_SIZE); vmalloc_size = min(vmalloc_size, vsize);
+ * VMALLOC_START = VMALLOC_END - vmalloc_size;
+ * __memcpy_real_area = round_down(VMALLOC_START - MEMCPY_REAL_SIZE (PAGE_SIZE), PAGE_SIZE);
+ * __abs_lowcore = round_down(__memcpy_real_area - ABS_LOWCORE_MAP_SIZE, sizeof(struct lowcore)).
+ * setup_vmalloc_size() (startup.c:464-472) runs first: unless vmalloc= was given,
+ * vmalloc_size = max(round_up(ident_map_size / 8, _SEGMENT_SIZE), vmalloc_size).
+ * Also returns rte_size.  The vsize estimate (get_vmem_size()) only matters above _REGION2_SIZE, which a
+ * non-KASLR, non-KASAN kernel with __NO_KASLR_END_KERNEL <= _REGION2_SIZE never takes. */
+static inline cs_status cs_s390_abs_lowcore_nokaslr(const cs_config *c, const cs_s390_layout_in *in,
+                                                    uint64_t *abs_lowcore, uint64_t *rte_size)
+{
+    const uint64_t region2 = UINT64_C(1) << 42, region3 = UINT64_C(1) << 31, segment = UINT64_C(1) << 20;
+    uint64_t page_size, no_kaslr_end, modules_end, vmalloc_end, fixmap, half, vmalloc_size, vmalloc_start;
+    uint64_t area, map, lowcore;
+    if (c->bits_per_long != 64 || in->lowcore_size == 0 || !cs_is_power_of_2(in->lowcore_size))
+        return CS_EDOMAIN;
+    CS_TRY(cs_page_size(c, &page_size));
+    CS_TRY(cs_add(c, in->kernel_image_base, in->kernel_image_size, &no_kaslr_end));
+    if (no_kaslr_end > region2)
+        return CS_EDOMAIN; /* asce_limit _REGION1_SIZE, rte_size _REGION2_SIZE: not modelled */
+    /* vmax = _REGION2_SIZE >= __NO_KASLR_END_KERNEL: kernel_start = __NO_KASLR_START_KERNEL. */
+    modules_end = in->kernel_image_base & ~(segment - 1);
+    CS_TRY(cs_sub(modules_end, in->modules_len, &vmalloc_end));
+    /* FIXMAP_SIZE = round_up(MEMCPY_REAL_SIZE + ABS_LOWCORE_MAP_SIZE, sizeof(struct lowcore)). */
+    CS_TRY(cs_mul(c, in->nr_cpus, in->lowcore_size, &map));
+    CS_TRY(cs_add(c, page_size, map, &fixmap));
+    CS_TRY(cs_round_up(c, fixmap, in->lowcore_size, &fixmap));
+    CS_TRY(cs_sub(vmalloc_end, fixmap, &half));
+    half = (half / 2) & ~(segment - 1);
+    vmalloc_size = in->vmalloc_size;
+    if (!in->vmalloc_size_set) {
+        uint64_t eighth;
+        CS_TRY(cs_round_up(c, in->ident_map_size / 8, segment, &eighth));
+        vmalloc_size = eighth > vmalloc_size ? eighth : vmalloc_size;
+    }
+    vmalloc_size = vmalloc_size < half ? vmalloc_size : half;
+    CS_TRY(cs_sub(vmalloc_end, vmalloc_size, &vmalloc_start));
+    CS_TRY(cs_sub(vmalloc_start, page_size, &area));
+    area &= ~(page_size - 1);
+    CS_TRY(cs_sub(area, map, &lowcore));
+    *abs_lowcore = lowcore & ~(in->lowcore_size - 1);
+    *rte_size = region3;
+    return CS_OK;
 }
 
 /* ------------------------------------------------------------------------- */

@@ -24,25 +24,43 @@ typedef enum cs_status {
             return cs_try_status_;           \
     } while (0)
 
-/* Which kernel's formula applies where the series changed one. */
-typedef enum cs_kernel {
-    CS_KERNEL_6_18 = 0, /* before "mm: Eliminate fake head pages from vmemmap optimization" */
-    CS_KERNEL_7_1 = 1,  /* as merged for 7.1 (v7 of the series)                          */
-    CS_KERNEL_NEXT = 2, /* later riscv fix: VMEMMAP_ADDR_ALIGN from PFN_PHYS(...)         */
-} cs_kernel;
+/* Per-formula forms.  Each C function that changed between kernel releases takes the form it
+ * evaluates; which release has which form is one table, `FormulaTable` in
+ * Sources/SparseCheck/Model/KernelFormulas.swift (docs/kernel-sources.md "Formulas by release"). */
+
+/* riscv VMEMMAP_ADDR_ALIGN — arch/riscv/mm/init.c. */
+typedef enum cs_riscv_align_form {
+    CS_RISCV_ALIGN_SECTION = 0,  /* before 7.1: (1ULL << SECTION_SIZE_BITS)                            */
+    CS_RISCV_ALIGN_MFVA = 1,     /* the series as merged for 7.1 (v7 05/18, 476849b0fba4):
+                                    max(1ULL << SECTION_SIZE_BITS, MAX_FOLIO_VMEMMAP_ALIGN)            */
+    CS_RISCV_ALIGN_PFN_PHYS = 2, /* 7.2 (arch/riscv/mm/init.c:65): max(1ULL << SECTION_SIZE_BITS,
+                                    PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)))           */
+} cs_riscv_align_form;
+
+/* LoongArch vmemmap — arch/loongarch/include/asm/pgtable.h. */
+typedef enum cs_loongarch_vmemmap_form {
+    CS_LOONGARCH_VMEMMAP_PMD = 0,   /* before 7.1: ((VMALLOC_END + PMD_SIZE) & PMD_MASK)                */
+    CS_LOONGARCH_VMEMMAP_ALIGN = 1, /* 7.1 (v7 06/18, 2969b42c8f99), 7.2 pgtable.h:119-120:
+                                       ALIGN(VMALLOC_END, VMEMMAP_ALIGN = max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) */
+} cs_loongarch_vmemmap_form;
 
 /* The two forms of compound_info_has_mask() (include/linux/page-flags.h). */
 typedef enum cs_mask_form {
     CS_MASK_V3V4 = 0,   /* v3/v4: CONFIG_SPARSEMEM_VMEMMAP && is_power_of_2(sizeof(struct page)) */
-    CS_MASK_MERGED = 1, /* v5..v7, 7.1: CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP && is_power_of_2(...) */
+    CS_MASK_MERGED = 1, /* v5..v7, 7.1, 7.2 (page-flags.h:208): CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP
+                           && is_power_of_2(...) */
+    CS_MASK_NONE = 2,   /* before 7.1: no compound_info_has_mask(); tails always hold head + 1 */
 } cs_mask_form;
 
-/* The two forms of the sparse_encode_mem_map() build-time bound (mm/sparse.c). */
+/* The two forms of the section_mem_map encoding's build-time bound: in sparse_encode_mem_map()
+ * (mm/sparse.c) before 7.2, inline in sparse_init_one_section() (mm/internal.h:965) in 7.2. */
 typedef enum cs_encode_bound {
     CS_BOUND_2018 = 0, /* BUILD_BUG_ON(SECTION_MAP_LAST_BIT > PFN_SECTION_SHIFT): Petr Tesarik 2018
                           (def9b71ee651, then as (1UL<<PFN_SECTION_SHIFT) on a flag value), restated on
                           the bit index by Muchun Song's 2022 enum conversion */
-    CS_BOUND_2026 = 1, /* ... > min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT) */
+    CS_BOUND_2026 = 1, /* ... > min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT): Muchun
+                          Song's 31 Mar 2026 patch, in no release (7.2 keeps the 2018 form): only
+                          `--kernel proposed` uses it */
 } cs_encode_bound;
 
 /* The section_mem_map flag bits (include/linux/mmzone.h, enum before SECTION_MAP_LAST_BIT). */

@@ -28,6 +28,14 @@ static inline bool cs_kconfig_hugetlb_page_optimize_vmemmap(bool hugetlb_page, b
     return hugetlb_page && arch_want_hvo && sparsemem_vmemmap;
 }
 
+/* config SPARSEMEM_VMEMMAP_PREINIT — mm/Kconfig:466 (a bool without prompt), selected only by
+ * HUGETLB_PAGE_OPTIMIZE_VMEMMAP: `select SPARSEMEM_VMEMMAP_PREINIT if ARCH_WANT_HUGETLB_VMEMMAP_PREINIT`
+ * (fs/Kconfig:281, 7.2); x86 selects ARCH_WANT_HUGETLB_VMEMMAP_PREINIT if X86_64 (arch/x86/Kconfig:150). */
+static inline bool cs_kconfig_sparsemem_vmemmap_preinit(bool hugetlb_page_optimize_vmemmap,
+                                                        bool arch_want_hugetlb_vmemmap_preinit)
+{
+    return hugetlb_page_optimize_vmemmap && arch_want_hugetlb_vmemmap_preinit;
+}
 
 #ifdef __cplusplus
 }

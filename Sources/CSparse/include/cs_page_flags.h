@@ -11,10 +11,12 @@ extern "C" {
 
 /* compound_info_has_mask() — include/linux/page-flags.h:
  * v3/v4: IS_ENABLED(CONFIG_SPARSEMEM_VMEMMAP) && is_power_of_2(sizeof(struct page));
- * merged: IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && is_power_of_2(sizeof(struct page)). */
+ * merged (7.1; 7.2 page-flags.h:208): IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) &&
+ * is_power_of_2(sizeof(struct page)); before 7.1 (CS_MASK_NONE) there is no mask: false. */
 static inline bool cs_compound_info_has_mask(const cs_config *c, cs_mask_form form)
 {
-    bool gate = form == CS_MASK_V3V4 ? c->sparsemem_vmemmap : c->hugetlb_page_optimize_vmemmap;
+    bool gate = form == CS_MASK_V3V4 ? c->sparsemem_vmemmap
+              : (form == CS_MASK_MERGED ? c->hugetlb_page_optimize_vmemmap : false);
     return gate && cs_is_power_of_2(c->struct_page_size);
 }
 

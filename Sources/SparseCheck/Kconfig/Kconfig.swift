@@ -19,6 +19,8 @@ public struct KconfigFile: Sendable {
     public private(set) var headerArch: String?
     public private(set) var version: [Int]?
     public private(set) var versionLine: Int?
+    /// The release in the header, exactly as written ("7.2.13").
+    public private(set) var release: KernelRelease?
 
     /// The largest decompressed (or plain) .config read: a real one is well under 1 MiB.
     public static let maxBytes = 64 << 20
@@ -93,6 +95,7 @@ public struct KconfigFile: Sendable {
                         if nums.count >= 2 {
                             f.version = nums
                             f.versionLine = lineNo
+                            f.release = KernelRelease(String(words[1]))
                         }
                     }
                 }
@@ -265,12 +268,16 @@ extension KconfigFile {
         let k = 1 << (p - 10)
         var presetName: String
         var base: SparseConfig?
+        var modes: [PagingMode] = []
         switch arch {
         case .x86_64:
             presetName = "x86_64"
             let levels = try int("PGTABLE_LEVELS", range: 2...5)
             if bool("X86_5LEVEL") == true || levels == 5 {
-                assumed.append("4-level paging at boot: \(bool("X86_5LEVEL") == true ? cite("X86_5LEVEL") : cite("PGTABLE_LEVELS")) only makes 5-level possible, LA57 is decided at boot (check --preset x86_64-la57 for the other case)")
+                modes = [.level4, .level5]
+                from.append("paging modes 4-level and 5-level <- \(bool("X86_5LEVEL") == true ? cite("X86_5LEVEL") : cite("PGTABLE_LEVELS")) (LA57 is decided at boot: both are evaluated)")
+            } else {
+                modes = [.level4]
             }
         case .arm64:
             guard let va = try int("ARM64_VA_BITS", range: 36...52) else {
@@ -280,18 +287,25 @@ extension KconfigFile {
             if Preset.named(presetName) == nil {
                 base = Preset.arm64Config(name: presetName, pageShift: p, vaBits: UInt32(va))
             }
-            from.append("VA_BITS \(va) <- \(cite("ARM64_VA_BITS"))\(va > 48 ? " (a maximum: VA_BITS_MIN \(p == 14 ? 47 : 48) sizes the vmemmap)" : "")")
+            from.append("VA_BITS \(va) <- \(cite("ARM64_VA_BITS"))\(va > 48 ? " (a maximum: VA_BITS_MIN \(p == 14 ? 47 : 48) sizes the vmemmap; a CPU without 52-bit VA runs \(p == 14 ? 47 : 48)-bit: both are evaluated)" : "")")
+            if va > 48 {
+                modes = [p == 14 ? .va47 : .va48, .va52]
+            } else if let m = PagingMode.arm64(UInt32(va)) {
+                modes = [m]
+            }
         case .riscv64:
             presetName = "riscv64-sv39"
-            assumed.append("sv39 paging: a riscv64 kernel picks sv57, sv48 or sv39 at boot (no .config symbol)")
+            let levels = try int("PGTABLE_LEVELS", range: 3...5)
+            modes = [PagingMode.sv39, .sv48, .sv57].prefix(levels.map { $0 - 2 } ?? 3).map { $0 }
+            from.append("paging modes \(modes.map(\.rawValue).joined(separator: ", ")) <- \(levels == nil ? "CONFIG_PGTABLE_LEVELS absent (sv39, sv48 and sv57 since 5.18)" : cite("PGTABLE_LEVELS")) (the satp mode is probed at boot: each is evaluated)")
         case .loongarch64:
             presetName = "loongarch64-\(k)k"
         case .powerpc64:
             let radix = bool("PPC_RADIX_MMU") == true
+            let hash = bool("PPC_64S_HASH_MMU") != false
             presetName = "powerpc64-\(radix ? "radix" : "hash")-\(k)k"
-            assumed.append(radix
-                ? "radix MMU at boot (\(cite("PPC_RADIX_MMU")); the hash MMU is chosen on pre-POWER9 or with disable_radix)"
-                : "hash MMU (\(cite("PPC_RADIX_MMU")))")
+            modes = (radix ? [PagingMode.radix] : []) + (hash ? [.hash] : [])
+            from.append("MMU \(modes.map(\.rawValue).joined(separator: " and ")) <- \(cite("PPC_RADIX_MMU")), \(entries["PPC_64S_HASH_MMU"] == nil ? "CONFIG_PPC_64S_HASH_MMU absent (hash always built before 5.17)" : cite("PPC_64S_HASH_MMU"))\(modes.count > 1 ? " (radix on POWER9+ unless disable_radix: both are evaluated)" : "")")
         case .s390x:
             presetName = "s390x"
         }
@@ -304,6 +318,18 @@ extension KconfigFile {
             base = preset.config
         }
         var c = base!
+        if !modes.isEmpty {
+            if modes.count > 1 || c.pagingMode != modes[0] {
+                c.allowedModes = modes
+                c = try c.withPagingMode(modes[0])
+            }
+            c.allowedModes = modes
+            c.modePinned = modes.count == 1
+        }
+        if let r = release {
+            c.kernel = KernelTarget(release: r)
+            from.append("formulas for kernel \(c.kernel.label) <- release \(r.seen) in the header (line \(versionLine!))")
+        }
         from.append("architecture constants (SECTION_SIZE_BITS \(c.sectionSizeBits), PMD 2^\(c.pmdShift), PUD 2^\(c.pudShift), base formula) <- preset \(presetName)")
 
         // LoongArch page-table levels.
@@ -322,6 +348,22 @@ extension KconfigFile {
         if arch == .s390x, let pa = try int("MAX_PHYSMEM_BITS", range: 42...53) {
             c.maxPhysmemBits = UInt32(pa)
             from.append("MAX_PHYSMEM_BITS \(pa) <- \(cite("MAX_PHYSMEM_BITS"))")
+        }
+        if arch == .s390x, case let .s390x(ident, base0, cpus0) = c.layout {
+            var base = base0, cpus = cpus0
+            if let e = entries["KERNEL_IMAGE_BASE"], let v = UInt64(e.value.lowercased().hasPrefix("0x") ? String(e.value.dropFirst(2)) : e.value, radix: 16) {
+                base = v
+                from.append("__NO_KASLR_START_KERNEL \(hex(v)) <- \(cite("KERNEL_IMAGE_BASE"))")
+            } else {
+                assumed.append("CONFIG_KERNEL_IMAGE_BASE \(hex(base)) (the Kconfig default; absent from this .config)")
+            }
+            if let n = try int("NR_CPUS", range: 1...65536) {
+                cpus = UInt64(n)
+                from.append("ABS_LOWCORE_MAP_SIZE = NR_CPUS \(n) * 8 KiB <- \(cite("NR_CPUS"))")
+            }
+            c.layout = .s390x(identMapSize: ident, kernelImageBase: base, nrCPUs: cpus)
+            c.assumed.removeAll { $0.hasPrefix("no KASLR; memory below 4 TiB") }
+            assumed.append("memory below 4 TiB and no vmalloc= on the command line (s390 __abs_lowcore; the vmemmap base does not depend on the memory size below that)")
         }
 
         // MAX_PAGE_ORDER: ARCH_FORCE_MAX_ORDER changed meaning in 6.4 (exclusive -> inclusive).
@@ -359,6 +401,7 @@ extension KconfigFile {
         c.haveTHPPud = flag("HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD", "HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD")
         c.zoneDevice = flag("ZONE_DEVICE", "ZONE_DEVICE")
         c.vmemmapPreinit = flag("SPARSEMEM_VMEMMAP_PREINIT", "SPARSEMEM_VMEMMAP_PREINIT")
+        c.archWantVmemmapPreinit = bool("ARCH_WANT_HUGETLB_VMEMMAP_PREINIT") ?? c.vmemmapPreinit
         if bool("PAGE_EXTENSION") == true {
             c.memSectionSize = 32
             from.append("sizeof(struct mem_section) 32 <- \(cite("PAGE_EXTENSION")) (page_ext pointer and pad)")
@@ -398,11 +441,12 @@ extension KconfigFile {
         case .x86_64:
             c.kaslr = bool("RANDOMIZE_MEMORY") == true
             from.append("vmemmap_base randomised: \(c.kaslr ? "yes" : "no") <- \(entries["RANDOMIZE_MEMORY"] == nil ? "CONFIG_RANDOMIZE_MEMORY absent" : cite("RANDOMIZE_MEMORY"))")
-            if c.kaslr { assumed.append("the KASLR slot of vmemmap_base: judged at the alignment every slot is guaranteed (PUD, arch/x86/mm/kaslr.c)") }
         case .arm64:
             c.kaslr = bool("RANDOMIZE_BASE") == true
-            from.append("linear map randomised: \(c.kaslr ? "yes" : "no") <- \(entries["RANDOMIZE_BASE"] == nil ? "CONFIG_RANDOMIZE_BASE absent" : cite("RANDOMIZE_BASE"))")
-            if c.kaslr { assumed.append("the KASLR offset of memstart_addr: judged at the alignment every offset is guaranteed (ARM64_MEMSTART_ALIGN steps, arch/arm64/mm/init.c)") }
+            from.append("KASLR \(c.kaslr ? "built in" : "off") <- \(entries["RANDOMIZE_BASE"] == nil ? "CONFIG_RANDOMIZE_BASE absent" : cite("RANDOMIZE_BASE")) (it randomises the linear map only in releases with memstart_offset_seed, before 7.2)")
+        case .s390x:
+            c.kaslr = bool("RANDOMIZE_BASE") == true
+            from.append("kernel image randomised: \(c.kaslr ? "yes" : "no") <- \(entries["RANDOMIZE_BASE"] == nil ? "CONFIG_RANDOMIZE_BASE absent" : cite("RANDOMIZE_BASE"))")
         default:
             break
         }

@@ -23,6 +23,8 @@ struct BaseParts {
     var lowcore: UInt64 = 0
     var kaslrAlign: UInt64? = nil
     var overridden = false
+    /// arm64: the VA size a 52-bit kernel fell back to (arm64_memblock_init()).
+    var vaFallback: UInt32? = nil
 }
 
 extension SparseConfig {
@@ -36,25 +38,28 @@ extension SparseConfig {
         switch layout {
         case let .x86_64(la57):
             formula = "vmemmap_base = __VMEMMAP_BASE_\(la57 ? "L5" : "L4") \(hex(p.nominal))\(kaslr ? "" : " (no KASLR)")"
-        case .arm64:
+        case let .arm64(vaBits, _, _, actual):
             let memstart = p.dram & ~(p.align - 1)
             formula = "VMEMMAP_START \(hex(p.start)) - (memstart_addr \(hex(memstart)) >> \(pageShift)) * \(structPageSize); memstart_addr = round_down(DRAM \(hex(p.dram)), ARM64_MEMSTART_ALIGN \(Units.human(p.align)))"
+            if vaBits == 52 && actual != 52 {
+                formula += "; running with \(actual)-bit VA: memstart_addr -= _PAGE_OFFSET(\(actual)) - _PAGE_OFFSET(52) (arm64_memblock_init(), arch/arm64/mm/init.c:244), so the base moves up to \(hex(p.nominal))"
+            }
         case .riscv64:
             let pfn = (p.start - p.nominal) / structPageSize
-            formula = "VMEMMAP_START \(hex(p.start)) - vmemmap_start_pfn \(hex(pfn)) * \(structPageSize); vmemmap_start_pfn = round_down(DRAM \(hex(p.dram)) & PMD_MASK, VMEMMAP_ADDR_ALIGN \(Units.human(p.align))) >> PAGE_SHIFT"
+            formula = "VMEMMAP_START \(hex(p.start)) - vmemmap_start_pfn \(hex(pfn)) * \(structPageSize); vmemmap_start_pfn = round_down(DRAM \(hex(p.dram)) & PMD_MASK, VMEMMAP_ADDR_ALIGN \(Units.human(p.align))) >> PAGE_SHIFT; \(kernel.formulas.riscvAlignText)"
         case .loongarch64:
-            let expr = kernel == .v6_18
-                ? "(VMALLOC_END + PMD_SIZE) & PMD_MASK" : "ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN))"
-            formula = "\(expr), VMALLOC_END \(hex(p.end))"
+            formula = "\(kernel.formulas.loongarchText), VMALLOC_END \(hex(p.end))"
         case let .powerpc64(start, size):
             formula = "VMEMMAP_START = KERN_VIRT_START \(hex(start)) + 2 * KERN_MAP_SIZE \(Units.human(size)) (vmalloc, IO, vmemmap)"
-        case let .s390x(_, rte, ident):
-            formula = "round_down(__abs_lowcore \(hex(p.lowcore)) - SECTION_ALIGN_UP(ident_map_size \(Units.human(ident)) / PAGE_SIZE) * \(structPageSize), rte_size \(Units.human(rte)))"
+        case let .s390x(_, imageBase, cpus):
+            formula = "round_down(__abs_lowcore \(hex(p.lowcore)) - SECTION_ALIGN_UP(__abs_lowcore / (PAGE_SIZE + \(structPageSize))) * \(structPageSize), rte_size \(Units.human(p.align))); __abs_lowcore without KASLR from CONFIG_KERNEL_IMAGE_BASE \(hex(imageBase)), MODULES_LEN 2 GiB, vmalloc_size \(Units.human(Self.s390VmallocDefault)) and NR_CPUS \(cpus) (setup_kernel_memory_layout(), arch/s390/boot/startup.c)"
         }
         if let g = p.kaslrAlign {
             switch layout {
             case .x86_64:
                 formula += "; KASLR (CONFIG_RANDOMIZE_MEMORY): vmemmap_base is a random PUD-aligned slot (arch/x86/mm/kaslr.c), guaranteed \(Units.alignment(g)) alignment; judged at the worst such slot \(hex(p.value))"
+            case .s390x:
+                formula += "; KASLR (CONFIG_RANDOMIZE_BASE): the kernel image, and with it __abs_lowcore, moves (setup_kernel_memory_layout()); whatever the image's size and place, vmemmap_start is a multiple of rte_size: guaranteed \(Units.alignment(g)) alignment; judged at the worst such base \(hex(p.value))"
             default:
                 formula += "; KASLR (CONFIG_RANDOMIZE_BASE): memstart_addr moves down in ARM64_MEMSTART_ALIGN steps (arm64_memblock_init()), so every base is guaranteed \(Units.alignment(g)) alignment; judged at the worst such base \(hex(p.value))"
             }
@@ -95,33 +100,39 @@ extension SparseConfig {
         switch layout {
         case let .x86_64(la57):
             p.nominal = cs_x86_vmemmap_base(la57)
-            if kaslr {
+            if baseRandomized {
                 var g: UInt64 = 0
                 try need(cs_x86_kaslr_vmemmap_align(&cfg, &g), "PUD_SIZE")
                 p.kaslrAlign = g
             }
-        case let .arm64(vaBits, vaBitsMin, memstartShift):
+        case let .arm64(vaBits, vaBitsMin, memstartShift, actual):
             try need(cs_arm64_vmemmap_start(&cfg, vaBits, vaBitsMin, &p.start), "VMEMMAP_START")
             try need(cs_arm64_memstart_align(&cfg, memstartShift, &p.align), "ARM64_MEMSTART_ALIGN")
-            if kaslr {
+            p.vaFallback = vaBits == 52 && actual != 52 ? actual : nil
+            if baseRandomized {
                 var g: UInt64 = 0
                 try need(cs_arm64_kaslr_vmemmap_align(&cfg, p.start, p.align, &g), "KASLR step")
                 p.kaslrAlign = g
             }
         case let .riscv64(vaBits, pageOffset):
             try need(cs_riscv_vmemmap_start(&cfg, vaBits, pageOffset, &p.start), "VMEMMAP_START")
-            try need(cs_riscv_vmemmap_addr_align(&cfg, kernel.c, &p.align), "VMEMMAP_ADDR_ALIGN")
+            try need(cs_riscv_vmemmap_addr_align(&cfg, kernel.formulas.riscvAlign.c, &p.align), "VMEMMAP_ADDR_ALIGN")
         case let .loongarch64(levels, vabits, pabits, kfence):
             try need(cs_loongarch_vmalloc_end(&cfg, levels, vabits, pabits, kfence, &p.end), "VMALLOC_END")
-            try need(cs_loongarch_vmemmap(&cfg, kernel.c, p.end, &p.nominal), "vmemmap")
+            try need(cs_loongarch_vmemmap(&cfg, kernel.formulas.loongarchVmemmap.c, p.end, &p.nominal), "vmemmap")
         case let .powerpc64(start, size):
             let (twice, o1) = size.multipliedReportingOverflow(by: 2)
             let (v, o2) = start.addingReportingOverflow(twice)
             try need(o1 || o2 ? CS_EOVERFLOW : CS_OK, "VMEMMAP_START")
             p.nominal = v
-        case let .s390x(limit, rte, ident):
-            p.lowcore = limit - 16 * 1024
-            try need(cs_s390_vmemmap_start(&cfg, p.lowcore, ident, rte, &p.nominal), "vmemmap_start")
+        case let .s390x(ident, imageBase, cpus):
+            var input = cs_s390_layout_in(
+                ident_map_size: ident, kernel_image_base: imageBase, kernel_image_size: 512 << 20,
+                vmalloc_size: Self.s390VmallocDefault, vmalloc_size_set: false, modules_len: 1 << 31,
+                nr_cpus: cpus, lowcore_size: 8192)
+            try need(cs_s390_abs_lowcore_nokaslr(&cfg, &input, &p.lowcore, &p.align), "__abs_lowcore")
+            try need(cs_s390_vmemmap_start(&cfg, p.lowcore, p.align, &p.nominal), "vmemmap_start")
+            if baseRandomized { p.kaslrAlign = p.align }
         }
         p.value = p.nominal
         return p
@@ -153,10 +164,43 @@ extension SparseConfig {
     /// True when the architecture's base can be randomised at boot (and `kaslr` means something).
     public var baseCanBeRandomized: Bool {
         switch layout {
-        case .x86_64, .arm64: return true
+        case .x86_64, .arm64, .s390x: return true
         default: return false
         }
     }
+
+    /// True when the base is judged as randomised: `kaslr` on an architecture whose base the release
+    /// randomises (x86_64 RANDOMIZE_MEMORY; arm64 RANDOMIZE_BASE only while the release has
+    /// memstart_offset_seed; s390x RANDOMIZE_BASE moves the kernel image and __abs_lowcore).
+    public var baseRandomized: Bool {
+        guard kaslr else { return false }
+        switch layout {
+        case .x86_64, .s390x: return true
+        case .arm64: return kernel.formulas.arm64LinearMapRandomized
+        default: return false
+        }
+    }
+
+    /// s390 VMALLOC_DEFAULT_SIZE = (512UL << 30) - MODULES_LEN (arch/s390/include/asm/pgtable.h:92).
+    static let s390VmallocDefault: UInt64 = (512 << 30) - (1 << 31)
+}
+
+extension KernelFormulas.RiscvAlign {
+    var c: cs_riscv_align_form {
+        switch self {
+        case .section: return CS_RISCV_ALIGN_SECTION
+        case .maxFolioVmemmapAlign: return CS_RISCV_ALIGN_MFVA
+        case .pfnPhys: return CS_RISCV_ALIGN_PFN_PHYS
+        }
+    }
+}
+
+extension KernelFormulas.LoongarchVmemmap {
+    var c: cs_loongarch_vmemmap_form { self == .pmd ? CS_LOONGARCH_VMEMMAP_PMD : CS_LOONGARCH_VMEMMAP_ALIGN }
+}
+
+extension KernelFormulas.Mask {
+    var c: cs_mask_form { self == .none ? CS_MASK_NONE : CS_MASK_MERGED }
 }
 
 /// The part of an architecture's base formula that depends on the DRAM start.
@@ -170,6 +214,10 @@ enum BaseStep {
             p.dram = dram
             let st = cs_arm64_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
             guard st == CS_OK else { return (st, "vmemmap") }
+            if let va = p.vaFallback {
+                let st = cs_arm64_vmemmap_va_fallback(&cfg, va, p.nominal, &p.nominal)
+                guard st == CS_OK else { return (st, "52-bit VA fallback") }
+            }
         case .riscv64:
             p.dram = dram
             let st = cs_riscv_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)

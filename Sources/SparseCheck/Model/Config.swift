@@ -5,54 +5,39 @@ public enum Arch: String, CaseIterable, Sendable {
     case x86_64, arm64, riscv64, loongarch64, powerpc64, s390x
 }
 
-/// Which kernel's formulas apply where the series "mm: Eliminate fake head pages from vmemmap
-/// optimization" changed one.
-public enum KernelVersion: String, CaseIterable, Sendable {
-    /// Before the series: riscv VMEMMAP_ADDR_ALIGN = 1 << SECTION_SIZE_BITS, LoongArch
-    /// (VMALLOC_END + PMD_SIZE) & PMD_MASK, no mask-encoded compound_info.
-    case v6_18 = "6.18"
-    /// As merged for 7.1 (v7 of the series).
-    case v7_1 = "7.1"
-    /// Later fixes: riscv VMEMMAP_ADDR_ALIGN from PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)),
-    /// the 2026 sparse_encode_mem_map() bound. No release is known to carry them yet.
-    case next = "next"
-
-    var c: cs_kernel {
-        switch self {
-        case .v6_18: return CS_KERNEL_6_18
-        case .v7_1: return CS_KERNEL_7_1
-        case .next: return CS_KERNEL_NEXT
-        }
-    }
-
-    /// True when compound_info can carry the mask (the series is in).
-    public var hasMaskEncoding: Bool { self != .v6_18 }
-    /// The sparse_encode_mem_map() build-time bound in force.
-    public var encodeBoundIs2026: Bool { self == .next }
-}
-
 /// How an architecture places pfn_to_page(0). Each case carries the inputs of its kernel formula.
 public enum BaseLayout: Equatable, Sendable {
     /// x86_64: vmemmap_base = __VMEMMAP_BASE_L4 or __VMEMMAP_BASE_L5 (PUD-aligned slot under KASLR).
     case x86_64(la57: Bool)
     /// arm64: VMEMMAP_START - (memstart_addr >> PAGE_SHIFT); memstart_addr is the DRAM start rounded
     /// down to ARM64_MEMSTART_ALIGN = 1 << max(memstartShift, SECTION_SIZE_BITS).
-    case arm64(vaBits: UInt32, vaBitsMin: UInt32, memstartShift: UInt32)
+    /// `vaBitsActual` is the VA size the kernel runs with (vabits_actual): VA_BITS, or VA_BITS_MIN when a
+    /// 52-bit kernel falls back (arm64_memblock_init() then moves memstart_addr, arch/arm64/mm/init.c:244).
+    case arm64(vaBits: UInt32, vaBitsMin: UInt32, memstartShift: UInt32, vaBitsActual: UInt32)
     /// riscv64: VMEMMAP_START - vmemmap_start_pfn, from PAGE_OFFSET and VA_BITS of the paging mode.
     case riscv64(vaBits: UInt32, pageOffset: UInt64)
     /// LoongArch: a slot just above VMALLOC_END.
     case loongarch64(levels: UInt32, cpuVABits: UInt32, cpuPABits: UInt32, kfenceAreaSize: UInt64)
     /// powerpc64 book3s: vmemmap = KERN_VIRT_START + 2 * KERN_MAP_SIZE (after vmalloc and IO).
     case powerpc64(kernVirtStart: UInt64, kernMapSize: UInt64)
-    /// s390x: round_down(__abs_lowcore - pages * sizeof(struct page), rte_size).
-    case s390x(asceLimit: UInt64, rteSize: UInt64, identMapSize: UInt64)
+    /// s390x: round_down(__abs_lowcore - pages * sizeof(struct page), rte_size), with __abs_lowcore from
+    /// setup_kernel_memory_layout() (arch/s390/boot/startup.c): CONFIG_KERNEL_IMAGE_BASE, CONFIG_NR_CPUS and
+    /// the memory size (ident_map_size).
+    case s390x(identMapSize: UInt64, kernelImageBase: UInt64, nrCPUs: UInt64)
 }
 
 /// One configuration to check: every kernel compile-time input, plus what places the vmemmap.
 public struct SparseConfig: Equatable, Sendable {
     public var preset: String
     public var arch: Arch
-    public var kernel: KernelVersion = .v7_1
+    /// The kernel release whose formulas apply (FormulaTable), as seen.
+    public var kernel: KernelTarget = .newest
+    /// The paging mode the layout describes (nil where the architecture has one: LoongArch, s390x).
+    public var pagingMode: PagingMode?
+    /// Every paging mode this configuration allows (a preset: its own; a .config: what it builds).
+    public var allowedModes: [PagingMode] = []
+    /// True once a mode was chosen (preset, --paging-mode, a host's running mode, a check per mode).
+    public var modePinned = false
     public var pageShift: UInt32
     public var sectionSizeBits: UInt32
     public var maxPhysmemBits: UInt32
@@ -76,6 +61,8 @@ public struct SparseConfig: Equatable, Sendable {
     public var hvo: Bool
     public var zoneDevice = true
     public var vmemmapPreinit = false
+    /// ARCH_WANT_HUGETLB_VMEMMAP_PREINIT (x86_64 since 6.14): HVO then selects SPARSEMEM_VMEMMAP_PREINIT.
+    public var archWantVmemmapPreinit = false
     /// Physical start of DRAM, where the base depends on it (arm64, riscv64).
     public var dramBase: UInt64?
     /// An explicit pfn_to_page(0) replacing the architecture's formula.

@@ -1,7 +1,8 @@
 /// The values a user can set on top of a preset. Strings come straight from the command line;
 /// `parse` turns them into typed values or an `InputError` naming the option.
 public struct Overrides: Equatable, Sendable {
-    public var kernel: KernelVersion?
+    public var kernel: KernelTarget?
+    public var pagingMode: PagingMode?
     public var pageShift: UInt32?
     public var sectionBits: UInt32?
     public var physmemBits: UInt32?
@@ -21,6 +22,7 @@ public struct Overrides: Equatable, Sendable {
     /// The textual form of the overrides as typed on a command line.
     public struct Text: Sendable {
         public var kernel: String?
+        public var pagingMode: String?
         public var pageSize: String?
         public var sectionBits: String?
         public var physmemBits: String?
@@ -38,11 +40,12 @@ public struct Overrides: Equatable, Sendable {
 
     public static func parse(_ t: Text) throws -> Overrides {
         var o = Overrides()
-        if let k = t.kernel {
-            guard let v = KernelVersion(rawValue: k) else {
-                throw InputError("--kernel \(k)", expected: "one of \(KernelVersion.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let k = t.kernel { o.kernel = try KernelTarget.parse(k) }
+        if let m = t.pagingMode {
+            guard let v = PagingMode(rawValue: m.lowercased()) else {
+                throw InputError("--paging-mode \(m)", expected: "a paging mode: \(PagingMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            o.kernel = v
+            o.pagingMode = v
         }
         if let s = t.pageSize { o.pageShift = try Units.parsePageSize(s) }
         if let s = t.sectionBits {
@@ -98,6 +101,7 @@ extension SparseConfig {
         if let k = o.kernel {
             c.kernel = k
         }
+        if let m = o.pagingMode { c = try c.withPagingMode(m) }
         if let v = o.sectionBits { c.sectionSizeBits = v }
         if let v = o.physmemBits { c.maxPhysmemBits = v }
         if let v = o.structPageSize { c.structPageSize = v }
@@ -107,6 +111,7 @@ extension SparseConfig {
         if let v = o.dramBase {
             if c.baseDependsOnDRAM {
                 c.dramBase = v
+                c.assumed.removeAll { $0.hasPrefix("DRAM start") }
             } else {
                 c.notes.append("--dram-base has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
             }
@@ -125,6 +130,7 @@ extension SparseConfig {
                 throw InputError("--hvo with --no-vmemmap", expected: "SPARSEMEM_VMEMMAP for HUGETLB_PAGE_OPTIMIZE_VMEMMAP (fs/Kconfig: depends on SPARSEMEM_VMEMMAP)")
             }
             c.hvo = v
+            c = c.withKconfigPreinit()
             if v && !c.archWantHVO {
                 c.notes.append("--hvo: a what-if, \(c.arch.rawValue) does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP")
             }

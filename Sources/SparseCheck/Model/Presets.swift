@@ -59,7 +59,7 @@ extension Preset {
                 "vmemmap_base = __VMEMMAP_BASE_\(la57 ? "L5" : "L4") (no KASLR): arch/x86/include/asm/pgtable_64_types.h",
                 "MAX_PAGE_ORDER 10 (no ARCH_FORCE_MAX_ORDER): include/linux/mmzone.h",
                 "ARCH_HAS_GIGANTIC_PAGE, ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP, HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD: arch/x86/Kconfig",
-                "ARCH_WANT_HUGETLB_VMEMMAP_PREINIT (if X86_64, since 6.14) -> SPARSEMEM_VMEMMAP_PREINIT, one more section_mem_map flag bit: arch/x86/Kconfig, mm/Kconfig (seen in a 6.18 /proc/config.gz)",
+                "ARCH_WANT_HUGETLB_VMEMMAP_PREINIT (if X86_64, since 6.14; arch/x86/Kconfig:150 in 7.2); HUGETLB_PAGE_OPTIMIZE_VMEMMAP selects SPARSEMEM_VMEMMAP_PREINIT if it (fs/Kconfig:281): one more section_mem_map flag bit, only with HVO",
             ],
             pageShift: 12,
             make: { p in
@@ -68,7 +68,8 @@ extension Preset {
                     maxPhysmemBits: la57 ? 52 : 46, maxPageOrder: 10, pmdShift: 21, pudShift: 30,
                     archHasGiganticPage: true, haveTHPPud: true, archWantHVO: true, hvo: true,
                     layout: .x86_64(la57: la57))
-                c.vmemmapPreinit = true
+                c.archWantVmemmapPreinit = true
+                c.pinMode(la57 ? .level5 : .level4)
                 if p != 12 { c.notes.append("x86_64 has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
                 return c.withKconfigHVO()
             })
@@ -92,8 +93,9 @@ extension Preset {
             maxPhysmemBits: vaBits > 48 ? 52 : 48, maxPageOrder: p == 16 ? 13 : (p == 14 ? 11 : 10),
             pmdShift: pmd, pudShift: pud, archHasGiganticPage: true, haveTHPPud: false, archWantHVO: false,
             hvo: false, dramBase: 0x4000_0000,
-            layout: .arm64(vaBits: vaBits, vaBitsMin: vaMin, memstartShift: memstartShift))
+            layout: .arm64(vaBits: vaBits, vaBitsMin: vaMin, memstartShift: memstartShift, vaBitsActual: vaBits))
         c.zoneDevice = true
+        if let m = PagingMode.arm64(vaBits) { c.pinMode(m) }
         return c.withKconfigHVO()
     }
 
@@ -147,6 +149,7 @@ extension Preset {
                     maxPageOrder: 10, pmdShift: 21, pudShift: 30, archHasGiganticPage: true, haveTHPPud: true,
                     archWantHVO: true, hvo: true, dramBase: 0x8000_0000,
                     layout: .riscv64(vaBits: va, pageOffset: pageOffset))
+                c.pinMode(PagingMode(rawValue: mode)!)
                 if p != 12 { c.notes.append("riscv64 has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
                 return c.withKconfigHVO()
             })
@@ -186,12 +189,9 @@ extension Preset {
         ("radix", UInt32(12)), ("radix", 16), ("hash", 12), ("hash", 16),
     ].map { mmu, p in
         let name = "powerpc64-\(mmu)-\(1 << (p - 10))k"
-        // Radix (both page sizes) and hash 64K: KERN_VIRT_START 0xc008000000000000, regions of 2^49.
-        // Hash 4K (since 7746406baa3b, 2020): 0xc0003d0000000000, regions of 2^40 (REGION_SHIFT 40).
         let hash4k = mmu == "hash" && p == 12
-        let start: UInt64 = hash4k ? 0xc000_3d00_0000_0000 : 0xc008_0000_0000_0000
-        let mapSize: UInt64 = hash4k ? 1 << 40 : 1 << 49
-        let (pmd, pud): (UInt32, UInt32) = mmu == "radix" ? (21, 30) : (p == 12 ? (21, 28) : (24, 34))
+        let g = powerpcGeometry(mmu: mmu == "radix" ? .radix : .hash, pageShift: p)
+        let (start, mapSize, pmd, pud) = (g.start, g.mapSize, g.pmd, g.pud)
         return Preset(
             name: name, arch: .powerpc64,
             summary: "powerpc64 book3s, \(mmu) MMU, \(1 << (p - 10)) KiB pages",
@@ -215,8 +215,20 @@ extension Preset {
                     archHasGiganticPage: true, haveTHPPud: false, archWantHVO: false, hvo: false,
                     layout: .powerpc64(kernVirtStart: start, kernMapSize: mapSize))
                 c.zoneDevice = true
+                c.pinMode(mmu == "radix" ? .radix : .hash)
                 return c.withKconfigHVO()
             })
+    }
+
+    /// powerpc64 book3s geometry of an MMU and page size. Radix (both page sizes) and hash 64K:
+    /// KERN_VIRT_START 0xc008000000000000, regions of 2^49 (radix.h, hash-64k.h:29,40). Hash 4K (since
+    /// 7746406baa3b, 2020): 0xc0003d0000000000, regions of 2^40 (hash-4k.h:22-33). vmemmap = start + 2 * size.
+    static func powerpcGeometry(mmu: PagingMode, pageShift p: UInt32) -> (start: UInt64, mapSize: UInt64, pmd: UInt32, pud: UInt32) {
+        let hash4k = mmu == .hash && p == 12
+        let start: UInt64 = hash4k ? 0xc000_3d00_0000_0000 : 0xc008_0000_0000_0000
+        let mapSize: UInt64 = hash4k ? 1 << 40 : 1 << 49
+        let (pmd, pud): (UInt32, UInt32) = mmu == .radix ? (21, 30) : (p == 12 ? (21, 28) : (24, 34))
+        return (start, mapSize, pmd, pud)
     }
 
     // MARK: s390x
@@ -226,8 +238,10 @@ extension Preset {
             name: "s390x", arch: .s390x, summary: "s390x, 4-level (region-2) kernel address space, 16 GiB identity map",
             sources: [
                 "SECTION_SIZE_BITS 27 (28 before 2024), MAX_PHYSMEM_BITS = CONFIG_MAX_PHYSMEM_BITS (default 46): arch/s390/include/asm/sparsemem.h, arch/s390/Kconfig",
-                "vmemmap_start = round_down(__abs_lowcore - pages * sizeof(struct page), rte_size): setup_kernel_memory_layout(), arch/s390/boot/startup.c",
-                "assumed: asce_limit = _REGION2_SIZE (4 TiB), rte_size = _REGION3_SIZE (2 GiB), __abs_lowcore 16 KiB below the limit (absorbed by the 2 GiB rounding), ident_map_size 16 GiB",
+                "pages = SECTION_ALIGN_UP(__abs_lowcore / (PAGE_SIZE + sizeof(struct page))); vmemmap_start = round_down(__abs_lowcore - pages * sizeof(struct page), rte_size): setup_kernel_memory_layout(), arch/s390/boot/startup.c:425-428 (7.2)",
+                "__abs_lowcore without KASLR: below VMALLOC_START = CONFIG_KERNEL_IMAGE_BASE (default 0x3FFE0000000) - MODULES_LEN (2 GiB) - vmalloc_size (VMALLOC_DEFAULT_SIZE 510 GiB), the memcpy real area and NR_CPUS * sizeof(struct lowcore) (8 KiB): startup.c:320-423, asm/page.h:289-291, asm/pgtable.h:92-100, asm/abs_lowcore.h:8",
+                "asce_limit _REGION2_SIZE, rte_size _REGION3_SIZE (2 GiB) while CONFIG_KERNEL_IMAGE_BASE + KERNEL_IMAGE_SIZE <= 4 TiB (no KASAN); under KASLR the kernel image (and so __abs_lowcore) moves: only the rte_size alignment holds for every placement",
+                "NR_CPUS default 64 (arch/s390/Kconfig); memory below 4 TiB (ident_map_size / 8 stays below VMALLOC_DEFAULT_SIZE)",
                 "HVO removed by 64e2f60f355e (Nov 2025); ARCH_HAS_GIGANTIC_PAGE: arch/s390/Kconfig",
             ],
             pageShift: 12,
@@ -236,8 +250,8 @@ extension Preset {
                     preset: "s390x", arch: .s390x, pageShift: p, sectionSizeBits: 27, maxPhysmemBits: 46,
                     maxPageOrder: 10, pmdShift: 20, pudShift: 31, archHasGiganticPage: true, haveTHPPud: false,
                     archWantHVO: false, hvo: false,
-                    layout: .s390x(asceLimit: 1 << 42, rteSize: 1 << 31, identMapSize: 16 << 30))
-                c.assumed.append("asce_limit 4 TiB, rte_size 2 GiB, ident_map_size 16 GiB")
+                    layout: .s390x(identMapSize: 16 << 30, kernelImageBase: 0x3FF_E000_0000, nrCPUs: 64))
+                c.assumed.append("no KASLR; memory below 4 TiB; CONFIG_KERNEL_IMAGE_BASE 0x3ffe0000000 and NR_CPUS 64 (Kconfig defaults); no vmalloc= on the command line")
                 if p != 12 { c.notes.append("s390x has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
                 return c.withKconfigHVO()
             }),
@@ -249,6 +263,21 @@ extension SparseConfig {
     func withKconfigHVO() -> SparseConfig {
         var c = self
         c.hvo = cs_kconfig_hugetlb_page_optimize_vmemmap(hugetlbPage, archWantHVO, sparsememVmemmap)
+        return c.withKconfigPreinit()
+    }
+
+    /// CONFIG_SPARSEMEM_VMEMMAP_PREINIT: selected only by HUGETLB_PAGE_OPTIMIZE_VMEMMAP when the architecture
+    /// wants it (fs/Kconfig:281, 7.2).
+    func withKconfigPreinit() -> SparseConfig {
+        var c = self
+        c.vmemmapPreinit = cs_kconfig_sparsemem_vmemmap_preinit(hvo, archWantVmemmapPreinit)
         return c
+    }
+
+    /// Fixes the paging mode (a preset's own).
+    mutating func pinMode(_ m: PagingMode) {
+        pagingMode = m
+        allowedModes = [m]
+        modePinned = true
     }
 }

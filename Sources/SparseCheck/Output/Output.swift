@@ -56,7 +56,7 @@ public final class OutputStream {
 extension Report {
     /// A short label for a configuration: the values that tell sweep combinations apart.
     public static func label(_ c: SparseConfig) -> String {
-        var parts = ["kernel \(c.kernel.rawValue)", "\(Units.human(c.pageSize)) pages", "section 2^\(c.sectionSizeBits)",
+        var parts = ["kernel \(c.kernel.label)"] + (c.pagingMode.map { [$0.rawValue] } ?? []) + ["\(Units.human(c.pageSize)) pages", "section 2^\(c.sectionSizeBits)",
                      "struct page \(c.structPageSize)", "HVO \(c.hvo ? "on" : "off")"]
         if let o = c.maxFolioOrderOverride { parts.append("MAX_FOLIO_ORDER \(o)") }
         if let v = c.vmemmapBaseOverride {
@@ -276,7 +276,7 @@ extension SweepSummary {
                 .object([
                     ("rule", .string(g.rule.rawValue)),
                     ("source", .string(g.source)),
-                    ("kernel", .string(g.kernel.rawValue)),
+                    ("kernel", .string(g.kernel)),
                     ("count", .uint(g.count)),
                     ("example", .string(g.example ?? "")),
                     ("check_command", .string(g.command ?? "")),
@@ -351,7 +351,7 @@ extension SweepSummary {
                 l.append("")
                 l.append(title)
                 for g in counted {
-                    l.append("  FAIL \(g.rule.rawValue) on \(g.source), kernel \(g.kernel.rawValue): \(g.count) combination(s)")
+                    l.append("  FAIL \(g.rule.rawValue) on \(g.source), kernel \(g.kernel): \(g.count) combination(s)")
                     if let m = g.message {
                         l.append("    smallest: \(g.example ?? "")")
                         l.append("    \(m)")

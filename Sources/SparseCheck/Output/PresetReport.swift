@@ -40,26 +40,21 @@ public enum PresetReport {
         ])
     }
 
-    /// The formulas in force for `c.kernel` where the series changed one.
+    /// The formulas in force for `c.kernel` where a release changed one (FormulaTable).
     public static func formulas(_ c: SparseConfig) -> [String] {
+        let f = c.kernel.formulas
         var out: [String] = []
-        switch c.kernel {
-        case .v6_18:
-            out.append("compound_info holds a head pointer (no mask encoding, no MAX_FOLIO_VMEMMAP_ALIGN check)")
-        case .v7_1, .next:
-            out.append("compound_info_has_mask() = IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && is_power_of_2(sizeof(struct page)); sparse_init() checks IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_VMEMMAP_ALIGN)")
-        }
-        out.append(c.kernel.encodeBoundIs2026
-            ? "sparse_encode_mem_map(): BUILD_BUG_ON(SECTION_MAP_LAST_BIT > min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)) (2026)"
-            : "sparse_encode_mem_map(): BUILD_BUG_ON(SECTION_MAP_LAST_BIT > PFN_SECTION_SHIFT) (2018)")
-        switch (c.arch, c.kernel) {
-        case (.riscv64, .v6_18): out.append("VMEMMAP_ADDR_ALIGN = 1ULL << SECTION_SIZE_BITS (arch/riscv/mm/init.c)")
-        case (.riscv64, .v7_1): out.append("VMEMMAP_ADDR_ALIGN = max(1ULL << SECTION_SIZE_BITS, MAX_FOLIO_VMEMMAP_ALIGN) (476849b0fba4)")
-        case (.riscv64, .next): out.append("VMEMMAP_ADDR_ALIGN = max(1ULL << SECTION_SIZE_BITS, PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page))) (later riscv fix; no release known, hence 'next')")
-        case (.loongarch64, .v6_18): out.append("vmemmap = (VMALLOC_END + PMD_SIZE) & PMD_MASK")
-        case (.loongarch64, _): out.append("vmemmap = ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) (2969b42c8f99)")
+        out.append(f.mask == .none
+            ? "compound_info holds a head pointer (no mask encoding, no MAX_FOLIO_VMEMMAP_ALIGN check)"
+            : "compound_info_has_mask() = IS_ENABLED(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && is_power_of_2(sizeof(struct page)); sparse_init() checks IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_VMEMMAP_ALIGN)")
+        out.append("\(f.encodeSite): \(f.encodeBoundText)\(f.encodeBound == .muchun2026 ? " (proposed 2026; in no release)" : " (2018)")")
+        switch c.arch {
+        case .riscv64: out.append("\(f.riscvAlignText) (arch/riscv/mm/init.c)")
+        case .loongarch64: out.append("vmemmap = \(f.loongarchText) (arch/loongarch/include/asm/pgtable.h)")
+        case .arm64: out.append(f.arm64LinearMapRandomized ? "CONFIG_RANDOMIZE_BASE randomises the linear map (memstart_offset_seed)" : "no linear-map randomisation (no memstart_offset_seed)")
         default: break
         }
+        if let why = c.kernel.caveat { out.append(why) }
         return out
     }
 
@@ -70,7 +65,7 @@ public enum PresetReport {
         lines.append("  \(Units.human(c.pageSize)) pages, SECTION_SIZE_BITS \(c.sectionSizeBits), MAX_PHYSMEM_BITS \(c.maxPhysmemBits), MAX_PAGE_ORDER \(c.maxPageOrder), PMD 2^\(c.pmdShift), PUD 2^\(c.pudShift), HVO \(c.hvo ? "yes" : "no"), gigantic folios \(c.haveGiganticFolios ? "yes" : "no")")
         lines.append("  MAX_FOLIO_ORDER \(d.maxFolioOrder), MAX_FOLIO_VMEMMAP_ALIGN \(d.maxFolioVmemmapAlign == 0 ? "0 (no mask)" : Units.human(d.maxFolioVmemmapAlign)), v2 demand \(d.v2Demand.nonzeroBitCount == 1 ? Units.human(d.v2Demand) : String(d.v2Demand))")
         lines.append("  pfn_to_page(0) \(hex(d.vmemmap)) (aligned to \(Units.alignment(d.actualAlignment))): \(r.base.formula)")
-        for f in formulas(c) { lines.append("  formula (kernel \(c.kernel.rawValue)): \(f)") }
+        for f in formulas(c) { lines.append("  formula (kernel \(c.kernel.label)): \(f)") }
         let verdicts = r.findings.map { "\($0.rule) \($0.status.rawValue)" }.joined(separator: ", ")
         lines.append("  \(verdicts)")
         for s in p.sources { lines.append("  source: \(s)") }

@@ -8,7 +8,10 @@ public enum Report {
         var pairs: [(String, JSON)] = [
             ("preset", .string(c.preset)),
             ("arch", .string(c.arch.rawValue)),
-            ("kernel", .string(c.kernel.rawValue)),
+            ("kernel", .string(c.kernel.label)),
+            ("release_seen", c.kernel.releaseSeen.map { .string($0) } ?? .null),
+            ("paging_mode", c.pagingMode.map { .string($0.rawValue) } ?? .null),
+            ("paging_modes_allowed", .array(c.allowedModes.map { .string($0.rawValue) })),
             ("page_size", .uint(c.pageSize)),
             ("section_size_bits", .uint(UInt64(c.sectionSizeBits))),
             ("max_physmem_bits", .uint(UInt64(c.maxPhysmemBits))),
@@ -31,9 +34,9 @@ public enum Report {
         }
         if let k = c.kconfigPath {
             pairs.append(("kconfig", .string(k)))
-            pairs.append(("kaslr", .bool(c.kaslr)))
+            pairs.append(("kaslr", .bool(c.baseRandomized)))
             pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
-        } else if c.kaslr {
+        } else if c.baseRandomized {
             pairs.append(("kaslr", .bool(true)))
         }
         pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
@@ -82,10 +85,22 @@ public enum Report {
 
     /// The config in one line.
     public static func configLine(_ c: SparseConfig, base: VmemmapBase, derived d: Derived) -> String {
-        var s = "\(c.preset) [kernel \(c.kernel.rawValue)]: \(Units.human(c.pageSize)) pages, section 2^\(c.sectionSizeBits), physmem 2^\(c.maxPhysmemBits), struct page \(c.structPageSize) B, MAX_PAGE_ORDER \(c.maxPageOrder), MAX_FOLIO_ORDER \(d.maxFolioOrder)\(c.maxFolioOrderOverride != nil ? " (override)" : ""), HVO \(c.hvo ? "on" : "off"), vmemmap \(c.sparsememVmemmap ? "on" : "off")"
+        let mode = c.pagingMode.map { ", \($0.rawValue)" } ?? ""
+        var s = "\(c.preset) [kernel \(c.kernel.label)\(mode)]: \(Units.human(c.pageSize)) pages, section 2^\(c.sectionSizeBits), physmem 2^\(c.maxPhysmemBits), struct page \(c.structPageSize) B, MAX_PAGE_ORDER \(c.maxPageOrder), MAX_FOLIO_ORDER \(d.maxFolioOrder)\(c.maxFolioOrderOverride != nil ? " (override)" : ""), HVO \(c.hvo ? "on" : "off"), vmemmap \(c.sparsememVmemmap ? "on" : "off")"
         if c.sparsememVmemmap { s += ", pfn_to_page(0) \(hex(base.value))" }
         if c.baseDependsOnDRAM, c.vmemmapBaseOverride == nil, let dram = c.dramBase { s += " (DRAM \(hex(dram)))" }
         return s
+    }
+
+    /// Several paging modes of one configuration: each result, then which modes fail.
+    public static func text(modes results: [CheckResult], failOn: Severity = .error, verbose: Bool = false) -> String {
+        guard results.count > 1 else { return results.first.map { text($0, failOn: failOn, verbose: verbose) } ?? "" }
+        // The .config derivation is the same for every mode: shown once, with the first.
+        var parts = results.enumerated().map { i, r in text(r, failOn: failOn, verbose: verbose && i == 0) }
+        let failing = results.filter { $0.status(failOn: failOn) == .fail }.compactMap { $0.config.pagingMode?.rawValue }
+        let all = results.compactMap { r in r.config.pagingMode.map { "\($0.rawValue) \(hex(r.base.value))" } }
+        parts.append("paging modes (decided at boot; each evaluated): \(all.joined(separator: ", ")); kernel \(results[0].config.kernel.label) formulas; result: \(failing.isEmpty ? "pass in every mode" : "FAIL in \(failing.joined(separator: ", "))")")
+        return parts.joined(separator: "\n")
     }
 
     public static func text(_ r: CheckResult, failOn: Severity = .error, verbose: Bool = false) -> String {

@@ -263,7 +263,7 @@ private struct Renderer {
         cv.text(TextMetrics.fit(line1, width: textWidth, size: 12), x: margin, baseline: 47, size: 12)
         let sp = L.structPageSize != nil ? "struct page \(c.structPageSize) B" : "struct page \(c.structPageSize) B (assumed)"
         let ps = L.hostPageSize == c.pageSize ? "\(Units.human(c.pageSize)) pages" : "\(Units.human(c.pageSize)) pages (what-if)"
-        let line2 = "\(c.preset) [kernel \(c.kernel.rawValue) formulas]: \(ps), \(Units.human(sectionSize)) sections, \(sp), vmemmap backing unit \(Units.human(h.backingUnit))"
+        let line2 = "\(c.preset) [kernel \(c.kernel.label) formulas]: \(ps), \(Units.human(sectionSize)) sections, \(sp), vmemmap backing unit \(Units.human(h.backingUnit))"
         cv.text(TextMetrics.fit(line2, width: textWidth, size: 12), x: margin, baseline: 64, size: 12, color: Palette.mutedText)
         y = 76
     }

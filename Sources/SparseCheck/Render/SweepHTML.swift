@@ -171,7 +171,7 @@ private struct Page {
 
     mutating func matrix() {
         let m = s.matrix ?? SweepMatrix()
-        let kernels = sweep.spec.kernels
+        let kernels = sweep.spec.kernels.map { $0?.label ?? "as configured" }
         let shifts = Array(Set((sweep.spec.pageShifts ?? []) + m.pageShifts)).sorted()
         w.open("section", [("id", "matrix")])
         w.element("h2", text: "Matrix")
@@ -209,8 +209,8 @@ private struct Page {
         w.open("tr")
         for shift in shifts {
             for k in kernels {
-                w.element("th", [("scope", "col"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", k.rawValue)],
-                          text: "kernel \(k.rawValue)")
+                w.element("th", [("scope", "col"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", k)],
+                          text: "kernel \(k)")
             }
         }
         w.close()
@@ -236,7 +236,7 @@ private struct Page {
             w.element("th", [("scope", "row")], text: na.path)
             for shift in shifts {
                 for k in kernels {
-                    w.open("td", [("class", "o-not-applicable"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", k.rawValue),
+                    w.open("td", [("class", "o-not-applicable"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", k),
                                   ("data-status", SweepMatrix.Outcome.notApplicable.rawValue), ("title", "\(na.path) (\(na.arch)): no rule applies: \(na.reason)")])
                     tag(.notApplicable)
                     w.close()
@@ -249,14 +249,14 @@ private struct Page {
         w.close()
     }
 
-    mutating func cell(_ c: SweepMatrix.Cell, source: String, shift: UInt32, kernel: KernelVersion) {
+    mutating func cell(_ c: SweepMatrix.Cell, source: String, shift: UInt32, kernel: String) {
         let o = c.worst
-        var title = "\(source), \(SweepHTML.pageLabel(shift)), kernel \(kernel.rawValue): \(SweepHTML.plural(c.combinations, "combination")); "
+        var title = "\(source), \(SweepHTML.pageLabel(shift)), kernel \(kernel): \(SweepHTML.plural(c.combinations, "combination")); "
             + "\(c.failed) fail at --fail-on \(failOnText), \(c.warned) fail below it, \(c.passed) pass, "
             + "\(c.allRulesSkipped) with every rule skipped, \(c.skipped) not evaluated"
         if let why = c.skipReason { title += " (first skip: \(why))" }
         w.open("td", [
-            ("class", "o-\(o.rawValue)"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", kernel.rawValue),
+            ("class", "o-\(o.rawValue)"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", kernel),
             ("data-status", o.rawValue), ("data-combinations", "\(c.combinations)"), ("data-evaluated", "\(c.evaluated)"),
             ("data-failed", "\(c.failed)"), ("data-warned", "\(c.warned)"), ("data-passed", "\(c.passed)"),
             ("data-skipped", "\(c.skipped)"), ("title", title),
@@ -274,7 +274,7 @@ private struct Page {
         w.close()
     }
 
-    mutating func absentCell(_ source: SweepSpec.Source, shift: UInt32, kernel: KernelVersion) {
+    mutating func absentCell(_ source: SweepSpec.Source, shift: UInt32, kernel: String) {
         let why: String
         switch source {
         case let .preset(name):
@@ -287,7 +287,7 @@ private struct Page {
         case let .kconfig(k):
             why = "this .config fixes the page size at \(Units.human(k.pageSize))"
         }
-        w.open("td", [("class", "absent"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", kernel.rawValue),
+        w.open("td", [("class", "absent"), ("data-page-size", "\(UInt64(1) << UInt64(shift))"), ("data-kernel", kernel),
                       ("data-status", "absent"), ("title", "not in this sweep: \(why)")])
         w.element("span", [("aria-hidden", "true")], text: "\u{2014}")
         w.leaf("br")
@@ -322,10 +322,10 @@ private struct Page {
     mutating func group(_ g: SweepSummary.Group, _ o: SweepMatrix.Outcome) {
         let command = sweep.checkCommand(at: g.firstIndex)
         w.open("section", [("class", "group b-\(o.rawValue)"), ("data-rule", g.rule.rawValue), ("data-source", g.source),
-                           ("data-kernel", g.kernel.rawValue), ("data-count", "\(g.count)"), ("data-status", o.rawValue)])
+                           ("data-kernel", g.kernel), ("data-count", "\(g.count)"), ("data-status", o.rawValue)])
         w.open("h3")
         tag(o)
-        w.text(" \(g.rule.rawValue) (\(g.rule.severity.rawValue)) on \(g.source), kernel \(g.kernel.rawValue): \(SweepHTML.plural(g.count, "combination"))")
+        w.text(" \(g.rule.rawValue) (\(g.rule.severity.rawValue)) on \(g.source), kernel \(g.kernel): \(SweepHTML.plural(g.count, "combination"))")
         w.close()
         if let c = try? sweep.config(at: g.firstIndex) {
             w.open("p")

@@ -29,7 +29,7 @@ public enum Explain {
             ]
         case .sectionMapEncoding:
             return [
-                "mm/sparse.c sparse_encode_mem_map(): BUILD_BUG_ON(SECTION_MAP_LAST_BIT > bound) and the run-time check coded_mem_map & ~SECTION_MAP_MASK — cs_section_map_align_bits(), cs_section_map_encoding_ok()",
+                "mm/sparse.c sparse_encode_mem_map() before 7.2, inline in sparse_init_one_section() (mm/internal.h:959-976) in 7.2: BUILD_BUG_ON(SECTION_MAP_LAST_BIT > bound) and the run-time check coded_mem_map & ~SECTION_MAP_MASK — cs_section_map_align_bits(), cs_section_map_encoding_ok()",
                 "include/linux/mmzone.h SECTION_MAP_LAST_BIT, SECTION_MAP_MASK, PFN_SECTION_SHIFT — cs_section_map_last_bit(), cs_section_map_mask(), cs_pfn_section_shift()",
             ]
         }
@@ -75,7 +75,7 @@ public enum Explain {
             }
             if rule == .folioVmemmapAlign {
                 l.append("HUGETLB_PAGE_OPTIMIZE_VMEMMAP = \(yn(c.hvo)) (HUGETLB_PAGE \(yn(c.hugetlbPage)), ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP \(yn(c.archWantHVO)), SPARSEMEM_VMEMMAP \(yn(c.sparsememVmemmap)))  [fs/Kconfig]")
-                l.append("compound_info_has_mask() = HVO \(yn(c.hvo)) && is_power_of_2(sizeof(struct page) = \(S)) \(yn(S.nonzeroBitCount == 1))\(c.kernel.hasMaskEncoding ? "" : " — but kernel \(c.kernel.rawValue) predates the mask encoding") = \(yn(d.hasMask))  [include/linux/page-flags.h]")
+                l.append("compound_info_has_mask() = HVO \(yn(c.hvo)) && is_power_of_2(sizeof(struct page) = \(S)) \(yn(S.nonzeroBitCount == 1))\(c.kernel.hasMaskEncoding ? "" : " — but kernel \(c.kernel.label) predates the mask encoding") = \(yn(d.hasMask))  [include/linux/page-flags.h]")
                 l.append("MAX_FOLIO_VMEMMAP_ALIGN = \(d.hasMask || d.maxFolioVmemmapAlign != 0 ? "MAX_FOLIO_NR_PAGES * sizeof(struct page) = \(d.maxFolioNrPages) * \(S) = \(d.maxFolioVmemmapAlign) (\(Units.human(d.maxFolioVmemmapAlign)))" : "0 (no mask)")")
                 if Checker.folioStatus(c, d) == .skip {
                     l.append("=> skipped: the check applies only when compound_info_has_mask() is true")
@@ -101,10 +101,10 @@ public enum Explain {
             l.append("PFN_SECTION_SHIFT = SECTION_SIZE_BITS - PAGE_SHIFT = \(c.sectionSizeBits) - \(c.pageShift) = \(pss)")
             l.append("2018 bound: SECTION_MAP_LAST_BIT \(d.sectionMapLastBit) <= PFN_SECTION_SHIFT \(d.bound2018): \(d.buildOK2018 ? "builds" : "BUILD_BUG_ON fires")")
             l.append("2026 bound: SECTION_MAP_LAST_BIT \(d.sectionMapLastBit) <= min(PFN_SECTION_SHIFT \(pss) + __ffs(\(S)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026): \(d.buildOK2026 ? "builds" : "BUILD_BUG_ON fires")")
-            l.append("in force for kernel \(c.kernel.rawValue): the \(c.kernel.encodeBoundIs2026 ? "2026" : "2018") bound")
+            l.append("in force for kernel \(c.kernel.label): the \(c.kernel.encodeBoundIs2026 ? "2026" : "2018") bound")
             if c.sparsememVmemmap {
                 let low = d.vmemmap & (d.sectionMapRequired - 1)
-                l.append("run time: sparse_encode_mem_map() stores pfn_to_page(0) = \(hex(d.vmemmap)) (\(r.base.formula)); \(hex(d.vmemmap)) & (BIT(\(d.sectionMapLastBit)) - 1) = \(hex(low)) => \(low == 0 ? "flag bits clear" : "flag bits overlap")")
+                l.append("run time: \(c.kernel.formulas.encodeSite) stores pfn_to_page(0) = \(hex(d.vmemmap)) (\(r.base.formula)); \(hex(d.vmemmap)) & (BIT(\(d.sectionMapLastBit)) - 1) = \(hex(low)) => \(low == 0 ? "flag bits clear" : "flag bits overlap")")
             } else {
                 l.append("run time (classic SPARSEMEM): a page-aligned mem_map minus section_nr_to_pfn(pnum) * \(S) is guaranteed 2^\(d.bound2026) alignment => \(d.sectionMapLastBit <= d.bound2026 ? "flag bits clear" : "flag bits may overlap")")
             }

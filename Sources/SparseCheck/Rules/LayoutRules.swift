@@ -93,12 +93,10 @@ extension NodeLayout {
         var eff = o
         var assumed: [String] = []
         if eff.structPageSize == nil, let s = structPageSize { eff.structPageSize = s }
-        if eff.kernel == nil, let r = kernelRelease {
-            let nums = r.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-            if nums.count == 2 { eff.kernel = (nums[0], nums[1]) < (7, 1) ? .v6_18 : .v7_1 }
-        }
-        if let r = kernelRelease, o.kernel == nil {
-            assumed.append("kernel \(eff.kernel?.rawValue ?? KernelVersion.v7_1.rawValue) formulas for release \(r)")
+        if eff.kernel == nil, let r = kernelRelease, let rel = KernelRelease.fromKernelText(r) {
+            eff.kernel = KernelTarget(release: rel)
+        } else if let r = kernelRelease, o.kernel == nil {
+            assumed.append("kernel \(KernelTarget.newest.label) formulas: the release '\(r)' could not be read")
         }
         if o.structPageSize == nil && structPageSize == nil {
             assumed.append("sizeof(struct page): the configuration's (no BTF at sys/kernel/btf/vmlinux)")

@@ -20,7 +20,7 @@ public enum RuleID: String, CaseIterable, Sendable {
         case .folioVmemmapAlignV2:
             return "The first posting (v2 02/14, Dec 2025) checked IS_ALIGNED(pfn_to_page(0), MAX_FOLIO_SIZE / sizeof(struct page)) on every configuration. That equals the merged demand only when PAGE_SIZE == sizeof(struct page)^2; reported for comparison, never failing."
         case .sectionMapEncoding:
-            return "section_mem_map keeps flag bits below SECTION_MAP_LAST_BIT, so the encoded mem_map (sparse_encode_mem_map(), mm/sparse.c) must have them clear: the kernel's build-time bound (2018: PFN_SECTION_SHIFT; 2026: min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)) and the run-time check on the encoded value."
+            return "section_mem_map keeps flag bits below SECTION_MAP_LAST_BIT, so the encoded mem_map (sparse_encode_mem_map() in mm/sparse.c before the series; inline in sparse_init_one_section() in 7.2 (mm/internal.h) and 7.3 (mm/sparse.h)) must have them clear: the kernel's build-time bound (2018, every release up to 7.3: PFN_SECTION_SHIFT; proposed 2026, in no release: min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)) and the run-time check on the encoded value."
         }
     }
 }
@@ -73,6 +73,34 @@ public struct CheckResult: Sendable {
 }
 
 extension SparseConfig {
+    /// The configuration with the assumptions that depend on the release and mode in force added to
+    /// `assumed` (only those that were made): the release's formulas when no release was given, is newer
+    /// than the table, or could not be confirmed; the paging mode when several were allowed and one
+    /// was taken without being chosen; the randomised base judged at its guaranteed alignment.
+    func withReportedAssumptions() -> SparseConfig {
+        var c = self
+        func add(_ a: String) { if !c.assumed.contains(a) { c.assumed.append(a) } }
+        if c.kernel.proposed {
+            add("kernel proposed: the \(FormulaTable.newestRelease.seen) formulas plus \(FormulaTable.proposedChanges.count) change(s) in no release (the 2026 section map bound)")
+        } else if !c.kernel.given {
+            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with --kernel)")
+        } else if let why = c.kernel.caveat {
+            add(why)
+        }
+        if !c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode {
+            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set --paging-mode)")
+        }
+        if c.baseRandomized, c.vmemmapBaseOverride == nil {
+            switch c.layout {
+            case .x86_64: add("the KASLR slot of vmemmap_base: judged at the alignment every slot is guaranteed (PUD, arch/x86/mm/kaslr.c)")
+            case .arm64: add("the KASLR offset of memstart_addr: judged at the alignment every offset is guaranteed (ARM64_MEMSTART_ALIGN steps, arch/arm64/mm/init.c, kernel \(c.kernel.label))")
+            case .s390x: add("the KASLR placement of the kernel image: judged at the alignment every placement is guaranteed (rte_size, arch/s390/boot/startup.c); the image's size and place cannot be known from a .config")
+            default: break
+            }
+        }
+        return c
+    }
+
     /// Rejects a configuration the kernel would not build or the arithmetic cannot represent, naming
     /// the option that sets the offending value.
     public func validate() throws {
@@ -174,8 +202,15 @@ struct StatusPlan {
 
 /// Runs the rules on configurations.
 public enum Checker {
+    /// Every paging mode the configuration allows, checked (one result each, in the configuration's
+    /// order); a configuration with a pinned mode or one mode gives one result.
+    public static func checkModes(_ config: SparseConfig) throws -> [CheckResult] {
+        try config.pagingModeVariants().map(check)
+    }
+
     /// Validates `config`, computes its base, and evaluates every config rule.
-    public static func check(_ config: SparseConfig) throws -> CheckResult {
+    public static func check(_ config0: SparseConfig) throws -> CheckResult {
+        let config = config0.withReportedAssumptions()
         try config.validate()
         let base = try config.vmemmapBase()
         var d = try config.derive(base: base.value)
@@ -190,6 +225,9 @@ public enum Checker {
                 findings[i].message += "; KASLR: the base is randomised at boot, so this judges the worst base the randomisation can produce (\(hex(d.vmemmap))), i.e. the guaranteed alignment \(Units.alignment(g)) of every possible base"
                 findings[i].detail("kaslr_guaranteed_alignment", .uint(g))
             }
+        }
+        if let why = config.kernel.caveat {
+            for i in findings.indices where findings[i].status != .skip { findings[i].message += "; \(why)" }
         }
         return CheckResult(config: config, base: base, derived: d, findings: findings)
     }
@@ -221,7 +259,7 @@ public enum Checker {
     /// Why compound_info_has_mask() is false, or nil when it is true.
     static func maskSkipReason(_ c: SparseConfig) -> String? {
         if !c.kernel.hasMaskEncoding {
-            return "kernel \(c.kernel.rawValue) predates the mask-encoded compound_info (no MAX_FOLIO_VMEMMAP_ALIGN check)"
+            return "kernel \(c.kernel.label) predates the mask-encoded compound_info (no MAX_FOLIO_VMEMMAP_ALIGN check)"
         }
         if c.structPageSize.nonzeroBitCount != 1 {
             return "compound_info_has_mask() is false: sizeof(struct page) = \(c.structPageSize) is not a power of two, so MAX_FOLIO_VMEMMAP_ALIGN is 0 and tails keep a head pointer"
@@ -295,17 +333,19 @@ public enum Checker {
         case .riscv64:
             // PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)): the physical rounding the base needs.
             let phys = (req / c.structPageSize) << UInt64(c.pageShift)
-            var next = c
-            next.kernel = .next
+            var later = c
+            later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 2))
             var section: UInt64 = 0
             _ = cs_bit(&cfg, c.sectionSizeBits, &section)
-            if let nb = try? next.vmemmapBase() {
-                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(Units.human(phys)), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(Units.human(section))), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(Units.human(phys)))) gives pfn_to_page(0) = \(hex(nb.value)) (the later riscv form, --kernel next)")
+            if c.kernel.formulas.riscvAlign != .pfnPhys, let nb = try? later.vmemmapBase() {
+                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(Units.human(phys)), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(Units.human(section))), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(Units.human(phys)))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(hex(nb.value)) (--kernel 7.2)")
+            } else {
+                parts.append("VMEMMAP_ADDR_ALIGN (\(Units.human(phys)) physical) already rounds the DRAM start: only a different VMEMMAP_START or sizeof(struct page) breaks this")
             }
         case .loongarch64:
-            var next = c
-            next.kernel = .v7_1
-            if let nb = try? next.vmemmapBase() {
+            var later = c
+            later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 1))
+            if c.kernel.formulas.loongarchVmemmap == .pmd, let nb = try? later.vmemmapBase() {
                 parts.append("place vmemmap at ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = \(hex(nb.value)) (the 7.1 formula)")
             }
         case .x86_64:
@@ -382,7 +422,7 @@ public enum Checker {
         let b2018 = "PFN_SECTION_SHIFT = \(d.bound2018)"
         let b2026 = "min(PFN_SECTION_SHIFT \(d.bound2018) + __ffs(\(c.structPageSize)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026)"
         var parts: [String] = []
-        parts.append("build: \(flags) \(buildOK ? "<=" : ">") \(use2026 ? b2026 : b2018) (the \(use2026 ? "2026" : "2018") BUILD_BUG_ON in sparse_encode_mem_map(), in force for kernel \(c.kernel.rawValue))")
+        parts.append("build: \(flags) \(buildOK ? "<=" : ">") \(use2026 ? b2026 : b2018) (the \(use2026 ? "2026 (proposed; in no release)" : "2018") BUILD_BUG_ON in \(use2026 ? "sparse_init_one_section()" : c.kernel.formulas.encodeSite), in force for kernel \(c.kernel.label))")
         let other2026 = !use2026
         let otherOK = other2026 ? d.buildOK2026 : d.buildOK2018
         parts.append("the \(other2026 ? "2026" : "2018") form, \(other2026 ? b2026 : b2018), \(otherOK ? "also holds" : "would refuse it")")
@@ -394,7 +434,7 @@ public enum Checker {
             parts.append("run time: the encoded mem_map is only guaranteed 2^\(d.bound2026) alignment (page-aligned allocation minus section_nr_to_pfn(pnum) * sizeof(struct page))")
         } else {
             let runOK = d.encodingOK
-            parts.append("run time: sparse_encode_mem_map() stores pfn_to_page(0) = \(hex(d.vmemmap)) for every section; its low \(d.sectionMapLastBit) bits \(runOK ? "are clear" : "are not clear (VM_WARN_ON_ONCE/BUG_ON(coded_mem_map & ~SECTION_MAP_MASK))")")
+            parts.append("run time: \(c.kernel.formulas.encodeSite.hasPrefix("sparse_encode") ? "sparse_encode_mem_map()" : "sparse_init_one_section()") stores pfn_to_page(0) = \(hex(d.vmemmap)) for every section; its low \(d.sectionMapLastBit) bits \(runOK ? "are clear" : "are not clear (VM_WARN_ON_ONCE/BUG_ON(coded_mem_map & ~SECTION_MAP_MASK))")")
         }
         f.status = encodingStatus(c, d)
         f.message = parts.joined(separator: "; ")

@@ -75,7 +75,9 @@ public struct SweepSpec: Sendable {
         public var name: String {
             switch self {
             case let .preset(n): return n
-            case let .kconfig(c): return c.kconfigPath ?? c.preset
+            case let .kconfig(c):
+                let mode = c.modePinned && c.allowedModes.count > 1 ? c.pagingMode.map { " [\($0.rawValue)]" } ?? "" : ""
+                return (c.kconfigPath ?? c.preset) + mode
             }
         }
     }
@@ -83,7 +85,9 @@ public struct SweepSpec: Sendable {
     public var sources: [Source] = []
     /// .config files whose architecture has no SPARSEMEM (no rule applies).
     public var notApplicable: [(path: String, arch: String, reason: String)] = []
-    public var kernels: [KernelVersion] = [.v7_1]
+    /// The kernel axis: a release (or `proposed`) each, nil = as configured (a .config's own release,
+    /// the newest modelled for a preset).
+    public var kernels: [KernelTarget?] = [nil]
     public var pageShifts: [UInt32]?
     public var sectionBits: SweepAxis?
     public var structPageSizes: SweepAxis?
@@ -143,7 +147,8 @@ public struct SweepSummary: Sendable {
     public struct FailingGroup<Rule: SweepRule>: Sendable {
         public var rule: Rule
         public var source: String
-        public var kernel: KernelVersion
+        /// The release the formulas were for (KernelTarget.label).
+        public var kernel: String
         public var count: UInt64
         /// The first failing combination in sweep order (axes ascend, so the smallest values).
         public var firstIndex: UInt64
@@ -311,9 +316,11 @@ public struct Sweep: Sendable {
         if let root = spec.layoutRoot { words = ["memmap-check", "host", "--root", shellQuote(root)] }
         switch spec.sources[Int(ix[0])] {
         case let .preset(n): words += ["--preset", n]
-        case let .kconfig(c): words += ["--kconfig", shellQuote(c.kconfigPath ?? c.preset)]
+        case let .kconfig(c):
+            words += ["--kconfig", shellQuote(c.kconfigPath ?? c.preset)]
+            if c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode { words += ["--paging-mode", m.rawValue] }
         }
-        words += ["--kernel", spec.kernels[Int(ix[1])].rawValue]
+        if let k = spec.kernels[Int(ix[1])] { words += ["--kernel", shellQuote(k.argument)] }
         if let p = spec.pageShifts, case .preset = spec.sources[Int(ix[0])] {
             words += ["--page-size", "\(1 << (p[Int(ix[2])] - 10))K"]
         }
@@ -454,7 +461,7 @@ public struct Sweep: Sendable {
         for r in 0..<3 { for k in 0..<3 { s.ruleCounts[r][k] += tally[r * 3 + k] } }
         // New groups in sweep order: by first failing index, then rule order.
         for r in (0..<3).sorted(by: { (firstFail[$0], $0) < (firstFail[$1], $1) }) where nFail[r] > 0 {
-            s.add(group: SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel,
+            s.add(group: SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel.label,
                                             count: nFail[r], firstIndex: firstFail[r]), to: \.groups)
         }
     }
@@ -550,7 +557,7 @@ public struct Sweep: Sendable {
     }
 
     /// Counts one combination's layout findings; true when one fails at or above `failOn`.
-    private func tallyLayout(_ h: HostCheck, _ index: UInt64, _ ix: [UInt64], _ kernel: KernelVersion,
+    private func tallyLayout(_ h: HostCheck, _ index: UInt64, _ ix: [UInt64], _ kernel: KernelTarget,
                              _ failOn: Severity?, _ s: inout SweepSummary) -> Bool {
         var failing = false
         for (r, rule) in LayoutRuleID.allCases.enumerated() {
@@ -559,7 +566,7 @@ public struct Sweep: Sendable {
             s.layoutCounts![r][2] += n
             guard n > 0 else { continue }
             if let f = failOn, rule.severity >= f { failing = true }
-            s.add(group: SweepSummary.LayoutGroup(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel,
+            s.add(group: SweepSummary.LayoutGroup(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel.label,
                                                   count: 1, firstIndex: index), to: \.layoutGroups)
         }
         return failing

@@ -33,7 +33,7 @@ extension SweepSummary {
         }
         func groups<R: SweepRule>(_ k: String, _: R.Type) throws -> [FailingGroup<R>] {
             try list(o, k).map { g in
-                guard let rule = R(rawValue: try str(g, "rule")), let kernel = KernelVersion(rawValue: try str(g, "kernel")) else {
+                guard let rule = R(rawValue: try str(g, "rule")), case let kernel = try str(g, "kernel"), !kernel.isEmpty else {
                     throw bad("\(k): unknown rule or kernel")
                 }
                 return FailingGroup(rule: rule, source: try str(g, "source"), kernel: kernel, count: try uint(g, "count"),

@@ -173,7 +173,7 @@ extension Sweep {
 
     /// A hash of the sweep's sources, axes and fixed options: shards of one sweep carry the same one.
     public var fingerprint: String {
-        var text = spec.sources.map(\.name).joined(separator: ",") + ";" + spec.kernels.map(\.rawValue).joined(separator: ",")
+        var text = spec.sources.map(\.name).joined(separator: ",") + ";" + spec.kernels.map { $0?.argument ?? "configured" }.joined(separator: ",")
         text += ";\(spec.pageShifts ?? []);\(String(describing: spec.sectionBits));\(String(describing: spec.structPageSizes))"
         text += ";\(String(describing: spec.maxFolioOrders));\(spec.hvo.rawValue);\(String(describing: spec.dramBases))"
         text += ";\(String(describing: spec.vmemmapBases));\(spec.fixedArgs);\(spec.layoutRoot ?? "")"

@@ -6,8 +6,11 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Architecture preset (memmap-check presets lists them).", valueName: "name"))
     var preset: String?
 
-    @Option(name: .long, help: ArgumentHelp("Kernel whose formulas apply: 6.18, 7.1 or next.", valueName: "version"))
+    @Option(name: .long, help: ArgumentHelp("Kernel release whose formulas apply (7.2, 7.2.13, 7.2.13+deb14-riscv64, 6.12), or 'proposed' (the newest formulas plus changes in no release). Default: the .config header's release, else the newest modelled.", valueName: "release"))
     var kernel: String?
+
+    @Option(name: .long, help: ArgumentHelp("Paging mode decided at boot: sv39, sv48, sv57, 4-level, 5-level, va36..va52, radix or hash (default: every mode the configuration allows).", valueName: "mode"))
+    var pagingMode: String?
 
     @Option(name: .long, help: ArgumentHelp("Page size: 4K, 16K, 64K or bytes (a power of two).", valueName: "size"))
     var pageSize: String?
@@ -39,6 +42,7 @@ struct ConfigOptions: ParsableArguments {
     var text: Overrides.Text {
         var t = machine.text
         t.kernel = kernel
+        t.pagingMode = pagingMode
         t.pageSize = pageSize
         t.sectionBits = sectionBits
         t.structPageSize = structPageSize

@@ -39,26 +39,27 @@ struct Check: ParsableCommand {
             writer.notApplicable(path: path, arch: arch, reason: reason)
             writer.end(summary: .object([("configs", .uint(0)), ("passed", .uint(0)), ("failed", .uint(0)), ("not_applicable", .uint(1))]))
         case let .config(config):
-            let result = try Checker.check(config)
-            let failed = result.findings.contains { Report.counts($0, failOn: failOn) }
+            let results = try Checker.checkModes(config)
+            let failed = results.contains { r in r.findings.contains { Report.counts($0, failOn: failOn) } }
             if !(output.quiet && !failed && output.format == .text) {
                 switch output.format {
                 case .text:
-                    out.line(Report.text(result, failOn: failOn ?? .error, verbose: config.kconfigPath != nil))
-                    if explain {
-                        for rule in RuleID.allCases { out.line("\n" + Explain.text(rule, result)) }
+                    out.line(Report.text(modes: results, failOn: failOn ?? .error, verbose: config.kconfigPath != nil))
+                    if explain { for result in results {
+                        for rule in RuleID.allCases { out.line("\n" + Explain.text(rule, result)) } }
                     }
                 case .json:
-                    out.line(Report.document([result], failOn: failOn ?? .error).serialized(indent: 2))
+                    out.line(Report.document(results, failOn: failOn ?? .error).serialized(indent: 2))
                 default:
-                    let fails = UInt64(result.findings.filter { Report.counts($0, failOn: failOn) }.count)
-                    let skips = UInt64(result.findings.filter { $0.status == .skip }.count)
-                    writer.begin(junit: (UInt64(result.findings.count), fails, skips))
-                    writer.add(result)
+                    let all = results.flatMap(\.findings)
+                    let fails = UInt64(all.filter { Report.counts($0, failOn: failOn) }.count)
+                    let skips = UInt64(all.filter { $0.status == .skip }.count)
+                    writer.begin(junit: (UInt64(all.count), fails, skips))
+                    for r in results { writer.add(r) }
                     writer.end(summary: .null)
                 }
                 out.flush()
-                output.annotate(GitHubAnnotations.lines(result, failOn: failOn))
+                for r in results { output.annotate(GitHubAnnotations.lines(r, failOn: failOn)) }
             }
             if failed { throw ExitCode(ExitStatus.failed.rawValue) }
         }

@@ -23,8 +23,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Kernel .config files (plain or gzip) or directories of them; sources in addition to --presets.", valueName: "file"))
     var kconfig: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Kernel versions whose formulas apply: a list of 6.18, 7.1, next, or all (default 7.1).", valueName: "list"))
-    var kernel: String = KernelVersion.v7_1.rawValue
+    @Option(name: .long, help: ArgumentHelp("Kernel releases whose formulas apply, an axis: a list such as 6.12,7.1,7.2 (also 'proposed'), or all (one release per formula change). Default: each .config's own release, the newest modelled for presets.", valueName: "list"))
+    var kernel: String?
 
     @Option(name: .long, help: ArgumentHelp("Page sizes, a list such as 4K,16K,64K (default: each preset's own).", valueName: "list"))
     var pageSizes: String?
@@ -81,21 +81,17 @@ struct SweepCommand: ParsableCommand {
         }
         for path in try expandKconfigPaths(kconfig) {
             switch try KconfigFile.load(path: path).derive() {
-            case let .config(c): spec.sources.append(.kconfig(c))
+            case let .config(c): spec.sources += try c.pagingModeVariants().map { .kconfig($0) }
             case let .notApplicable(p, arch, reason): spec.notApplicable.append((p, arch, reason))
             }
         }
-        if kernel.lowercased() == "all" {
-            spec.kernels = KernelVersion.allCases
-        } else {
-            spec.kernels = try kernel.split(separator: ",").map { k in
-                let t = k.trimmingCharacters(in: .whitespaces)
-                guard let v = KernelVersion(rawValue: t) else {
-                    throw InputError("--kernel \(kernel)", expected: "a list of \(KernelVersion.allCases.map(\.rawValue).joined(separator: ", ")), or all")
-                }
-                return v
+        if let kernel {
+            if kernel.lowercased() == "all" {
+                spec.kernels = FormulaTable.rowReleases.map { KernelTarget(release: $0) }
+            } else {
+                spec.kernels = try kernel.split(separator: ",").map { try KernelTarget.parse(String($0), option: "--kernel") }
+                guard !spec.kernels.isEmpty else { throw InputError("--kernel ''", expected: "at least one kernel release") }
             }
-            guard !spec.kernels.isEmpty else { throw InputError("--kernel ''", expected: "at least one kernel version") }
         }
         if let p = pageSizes {
             let axis = try SweepAxis.parse(p, option: "--page-sizes", allowRange: false) {
@@ -188,7 +184,7 @@ struct SweepCommand: ParsableCommand {
                 let c = try? sweep.config(at: g.firstIndex)
                 return GitHubAnnotations.line(
                     severity: g.rule.severity, title: "memmap-check \(g.rule.rawValue)",
-                    message: "\(g.count) combination(s) of \(g.source) fail under kernel \(g.kernel.rawValue); smallest: \(c.map(Report.label) ?? "?"); reproduce: \(sweep.checkCommand(at: g.firstIndex))",
+                    message: "\(g.count) combination(s) of \(g.source) fail under kernel \(g.kernel); smallest: \(c.map(Report.label) ?? "?"); reproduce: \(sweep.checkCommand(at: g.firstIndex))",
                     file: c?.kconfigPath, line: c.flatMap { $0.kconfigLine(for: g.rule.rawValue) })
             })
         }

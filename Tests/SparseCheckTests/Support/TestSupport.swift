@@ -124,3 +124,14 @@ func u32(_ f: (UnsafeMutablePointer<UInt32>) -> cs_status) -> UInt32? {
     return f(&v) == CS_OK ? v : nil
 }
 
+
+/// The table's releases, as tests name them.
+extension KernelTarget {
+    static let v6_18 = KernelTarget(release: KernelRelease(major: 6, minor: 18))
+    static let v7_1 = KernelTarget(release: KernelRelease(major: 7, minor: 1))
+    static let v7_2 = KernelTarget(release: KernelRelease(major: 7, minor: 2))
+    static let v7_3 = KernelTarget(release: KernelRelease(major: 7, minor: 3))
+}
+
+/// One release per row of FormulaTable (the sweep's `--kernel all`).
+let allKernels: [KernelTarget?] = FormulaTable.rowReleases.map { KernelTarget(release: $0) }

@@ -29,7 +29,7 @@ struct SweepParallelTests {
     func libraryJobs() throws {
         var spec = SweepSpec()
         spec.sources = try SweepSpec.presets(matching: "arm64-4k-*,riscv64-*,x86_64").map { .preset($0) }
-        spec.kernels = KernelVersion.allCases
+        spec.kernels = allKernels
         spec.dramBases = try SweepAxis.parse("0:8G:256M", option: "") { try Units.parseSize($0, option: "") }
         let sweep = try Sweep(spec)
         var seq: [UInt64] = [], par: [UInt64] = []
@@ -44,10 +44,10 @@ struct SweepParallelTests {
     @Test("shards 0..N-1 merged equal the unsharded summary", arguments: [1, 2, 3, 7])
     func shardsMerge(n: UInt64) throws {
         let specs: [(inout SweepSpec) throws -> Void] = [
-            { $0.sources = try SweepSpec.presets(matching: "all").map { .preset($0) }; $0.kernels = KernelVersion.allCases },
+            { $0.sources = try SweepSpec.presets(matching: "all").map { .preset($0) }; $0.kernels = allKernels },
             { s in
                 s.sources = [.preset("riscv64-sv39"), .preset("arm64-16k-va47")]
-                s.kernels = [.v7_1, .next]
+                s.kernels = [.v7_1, .v7_2]
                 s.sectionBits = .list([20, 27, 60]) // 60 is invalid: skipped cells
                 s.dramBases = try SweepAxis.parse("0:64G:2M", option: "") { try Units.parseSize($0, option: "") }
             },
@@ -151,13 +151,14 @@ struct SweepParallelTests {
                              "--fail-on", "warning", "--format", "json"])
         #expect(o.status == 1)
         let summary = try #require(o.json?["summary"] as? [String: Any])
-        #expect(summary["evaluated"] as? Int == 6)
+        // 4 table rows (6.18, 7.1, 7.2, 7.3) x 2 section sizes.
+        #expect(summary["evaluated"] as? Int == 8)
         let rules = try #require(summary["layout_rules"] as? [String: [String: Int]])
-        #expect(rules["node-section-shared"] == ["pass": 3, "fail": 3, "findings": 3 * several.count])
-        #expect(rules["node-memoryless"] == ["pass": 6, "fail": 0, "findings": 0])
+        #expect(rules["node-section-shared"] == ["pass": 4, "fail": 4, "findings": 4 * several.count])
+        #expect(rules["node-memoryless"] == ["pass": 8, "fail": 0, "findings": 0])
         let groups = try #require(summary["layout_failing_groups"] as? [[String: Any]])
         let shared = groups.filter { $0["rule"] as? String == "node-section-shared" }
-        #expect(shared.count == 3) // one per kernel
+        #expect(shared.count == 4) // one per kernel
         #expect(shared.allSatisfy { $0["count"] as? Int == 1 && ($0["check_command"] as? String)?.contains("--section-bits 27") == true })
         #expect((shared.first?["check_command"] as? String)?.hasPrefix("memmap-check host --root ") == true)
         // The text summary shows the layout table, and the shards of a --root sweep merge too.

@@ -1,0 +1,99 @@
+/// A paging mode (virtual-address layout) the kernel picks at boot, where one kernel build allows
+/// several: riscv64 sv39/sv48/sv57, x86_64 4-/5-level (LA57), arm64 52-bit VA or its fallback
+/// (48 bits; 47 with 16K pages), powerpc64 book3s radix or hash MMU.
+public enum PagingMode: String, CaseIterable, Sendable {
+    case sv39, sv48, sv57
+    case level4 = "4-level", level5 = "5-level"
+    case va36, va39, va42, va47, va48, va52
+    case radix, hash
+
+    /// The architecture the mode belongs to.
+    public var arch: Arch {
+        switch self {
+        case .sv39, .sv48, .sv57: return .riscv64
+        case .level4, .level5: return .x86_64
+        case .va36, .va39, .va42, .va47, .va48, .va52: return .arm64
+        case .radix, .hash: return .powerpc64
+        }
+    }
+
+    /// arm64: the VA size (vabits_actual); riscv: VA_BITS of the mode.
+    public var vaBits: UInt32? {
+        switch self {
+        case .sv39: return 39
+        case .sv48: return 48
+        case .sv57: return 57
+        case .va36: return 36
+        case .va39: return 39
+        case .va42: return 42
+        case .va47: return 47
+        case .va48: return 48
+        case .va52: return 52
+        default: return nil
+        }
+    }
+
+    /// The arm64 mode for a VA size.
+    static func arm64(_ va: UInt32) -> PagingMode? {
+        [PagingMode.va36, .va39, .va42, .va47, .va48, .va52].first { $0.vaBits == va }
+    }
+
+    /// riscv64 PAGE_OFFSET of the mode (arch/riscv/include/asm/page.h:29-31, 7.2).
+    var riscvPageOffset: UInt64 {
+        switch self {
+        case .sv48: return 0xffff_af80_0000_0000
+        case .sv57: return 0xff60_0000_0000_0000
+        default: return 0xffff_ffd6_0000_0000
+        }
+    }
+
+    /// What the kernel reads to pick the mode, and what selects the others (for reports).
+    public var howChosen: String {
+        switch arch {
+        case .riscv64: return "satp mode probed at boot (set_satp_mode(), arch/riscv/mm/init.c); no4lvl/no5lvl lower it; /proc/cpuinfo 'mmu' shows it"
+        case .x86_64: return "LA57 when the CPU has it and no5lvl is not given; /proc/cpuinfo flag 'la57' shows it"
+        case .arm64: return "52-bit VA when the CPU has LPA2 (4K/16K) or LVA (64K), else VA_BITS_MIN (arm64_memblock_init() moves memstart_addr)"
+        case .powerpc64: return "radix on POWER9+ unless disable_radix; /proc/cpuinfo 'MMU' shows Radix or Hash"
+        default: return ""
+        }
+    }
+}
+
+extension SparseConfig {
+    /// This configuration in paging mode `m`: the layout (and what the mode changes: MAX_PHYSMEM_BITS on
+    /// x86, page-table shifts on powerpc) for `m`, with the mode pinned. `m` must be allowed.
+    public func withPagingMode(_ m: PagingMode) throws -> SparseConfig {
+        guard allowedModes.contains(m) else {
+            let allowed = allowedModes.isEmpty ? "none (\(arch.rawValue) has one fixed layout)" : allowedModes.map(\.rawValue).joined(separator: ", ")
+            throw InputError("--paging-mode \(m.rawValue)", expected: "a paging mode \(preset) allows: \(allowed)")
+        }
+        var c = self
+        c.pagingMode = m
+        c.modePinned = true
+        switch (m, layout) {
+        case (.sv39, .riscv64), (.sv48, .riscv64), (.sv57, .riscv64):
+            c.layout = .riscv64(vaBits: m.vaBits!, pageOffset: m.riscvPageOffset)
+        case (.level4, .x86_64), (.level5, .x86_64):
+            c.layout = .x86_64(la57: m == .level5)
+            // MAX_PHYSMEM_BITS (pgtable_l5_enabled() ? 52 : 46): arch/x86/include/asm/sparsemem.h:29.
+            c.maxPhysmemBits = m == .level5 ? 52 : 46
+        case let (_, .arm64(vaBits, vaBitsMin, memstartShift, _)):
+            c.layout = .arm64(vaBits: vaBits, vaBitsMin: vaBitsMin, memstartShift: memstartShift, vaBitsActual: m.vaBits!)
+        case (.radix, .powerpc64), (.hash, .powerpc64):
+            let g = Preset.powerpcGeometry(mmu: m, pageShift: pageShift)
+            c.layout = .powerpc64(kernVirtStart: g.start, kernMapSize: g.mapSize)
+            c.pmdShift = max(g.pmd, pageShift + 1)
+            c.pudShift = max(g.pud, g.pmd)
+        default:
+            throw InputError("--paging-mode \(m.rawValue)", expected: "a paging mode of \(arch.rawValue)")
+        }
+        return c
+    }
+
+    /// One configuration per paging mode the configuration allows, or itself when its mode is pinned
+    /// (a preset, `--paging-mode`, a host's running mode) or it allows at most one.
+    public func pagingModeVariants() throws -> [SparseConfig] {
+        guard !modePinned, allowedModes.count > 1 else { return [self] }
+        return try allowedModes.map { try withPagingMode($0) }
+    }
+}
