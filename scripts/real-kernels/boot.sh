@@ -17,13 +17,15 @@ arch_info "$ARCH"
 KERNEL=$KDIR/vmlinuz
 MEM=4G
 APPEND="console=$CONSOLE rdinit=/init panic=-1 log_buf_len=4M"
-NUMA2="-object memory-backend-ram,id=m0,size=2G -numa node,nodeid=0,memdev=m0 -object memory-backend-ram,id=m1,size=2G -numa node,nodeid=1,memdev=m1"
+SMP=1
+# two 2 GiB nodes; qemu wants a CPU per node on riscv virt
+NUMA2="-object memory-backend-ram,id=m0,size=2G -numa node,nodeid=0,cpus=0,memdev=m0 -object memory-backend-ram,id=m1,size=2G -numa node,nodeid=1,cpus=1,memdev=m1"
 case "$ARCH:$SCENARIO" in
   amd64:kaslr-4level)   M="-machine q35 -cpu max,la57=off" ;;
   amd64:nokaslr-5level) M="-machine q35 -cpu max"; APPEND="$APPEND nokaslr" ;;
   amd64:kaslr-5level)   M="-machine q35 -cpu max" ;;
   riscv64:sv48)         M="-machine virt -cpu rv64 -bios default" ;;
-  riscv64:sv39-numa2)   M="-machine virt -cpu rv64 -bios default $NUMA2"; APPEND="$APPEND no4lvl" ;;
+  riscv64:sv39-numa2)   M="-machine virt -cpu rv64 -bios default $NUMA2"; SMP=2; APPEND="$APPEND no4lvl" ;;
   riscv64:sv57)         M="-machine virt -cpu rv64 -bios default" ;;
   arm64:va52)           M="-machine virt,gic-version=3 -cpu max,pauth-impdef=on" ;;
   arm64:va48)           M="-machine virt,gic-version=3 -cpu cortex-a57" ;;
@@ -43,7 +45,7 @@ fi
 rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
 INITRD=$OUTDIR/initrd.cpio.gz
 "$HERE/build-initramfs.sh" "$ARCH" "$SCENARIO" "$INITRD" ${TOOL:+--tool "$TOOL"}
-CMD="$QEMU $M -m $MEM -smp 1 -kernel $KERNEL -initrd $INITRD -append '$APPEND' -display none -vga none -no-reboot -monitor none -serial file:$OUTDIR/console.log"
+CMD="$QEMU $M -m $MEM -smp $SMP -kernel $KERNEL -initrd $INITRD -append '$APPEND' -display none -vga none -no-reboot -monitor none -serial file:$OUTDIR/console.log"
 [ "$ARCH" = s390x ] && CMD=${CMD/ -vga none/}
 {
   echo "qemu: $($QEMU --version | head -1)"

@@ -82,19 +82,31 @@ static int ku64(uint64_t addr, uint64_t *v) {
 	return 0;
 }
 
-static int ksym(const char *name, uint64_t *addr) {
+/* One pass over /proc/kallsyms for every wanted name (core kernel symbols only, first match). */
+#define MAXSYMS 64
+static const char *want[MAXSYMS];
+static uint64_t want_addr[MAXSYMS];
+static int want_found[MAXSYMS], nwant;
+
+static void ksym_scan(void) {
 	FILE *f = fopen("/proc/kallsyms", "r");
 	char line[512];
-	int found = 0;
-	if (!f) return -1;
+	if (!f) { printf("kallsyms.error=%s\n", strerror(errno)); return; }
 	while (fgets(line, sizeof line, f)) {
 		char n[256], t;
 		unsigned long long a;
 		if (strchr(line, '[')) continue; /* module symbols */
-		if (sscanf(line, "%llx %c %255s", &a, &t, n) == 3 && !strcmp(n, name)) { *addr = a; found = 1; break; }
+		if (sscanf(line, "%llx %c %255s", &a, &t, n) != 3) continue;
+		for (int i = 0; i < nwant; i++)
+			if (!want_found[i] && !strcmp(n, want[i])) { want_addr[i] = a; want_found[i] = 1; }
 	}
 	fclose(f);
-	return found ? 0 : -1;
+}
+
+static int ksym(const char *name, uint64_t *addr) {
+	for (int i = 0; i < nwant; i++)
+		if (!strcmp(want[i], name)) { *addr = want_addr[i]; return want_found[i] ? 0 : -1; }
+	return -1;
 }
 
 /* ---- BTF ---- */
@@ -165,6 +177,9 @@ int main(int argc, char **argv) {
 	setvbuf(stdout, 0, _IOLBF, 0);
 	btf_scan();
 	if (kcore_open()) return 1;
+	want[nwant++] = "mem_section";
+	for (int i = first; i < argc && nwant < MAXSYMS; i++) want[nwant++] = argv[i];
+	ksym_scan();
 	for (int i = first; i < argc; i++) {
 		uint64_t a, v;
 		if (ksym(argv[i], &a)) { printf("sym.%s=missing\n", argv[i]); continue; }
