@@ -116,6 +116,8 @@ real = {
     'kaslr_dmesg': kaslr_note[:4],
     'config_randomize_base': randomize_base,
 
+    'memmap_base_randomised': kaslr and machine in ('x86_64', 's390x'),
+    'memmap_base_randomised_note': 'x86_64: RANDOMIZE_MEMORY picks vmemmap_base; s390x: KASLR places vmemmap; arm64 7.2 (no memstart_offset_seed in arch/arm64/mm/init.c), riscv64 and powerpc64: the vmemmap base does not depend on KASLR',
     'dram_start': dram,
     'pfn_to_page0': p0,
     'pfn_to_page0_source': 'section_mem_map of the first present mem_section entries, bits below SECTION_MAP_LAST_BIT (%s, from BTF) cleared, read through /proc/kcore' % kv.get('btf.SECTION_MAP_LAST_BIT'),
