@@ -21,10 +21,11 @@ for line in kread.splitlines():
     if '=' in line:
         k, v = line.split('=', 1)
         kv.setdefault(k, v)
-syms = {m.group(1): m.group(2) for m in re.finditer(r'^sym\.([A-Za-z0-9_]+)=(0x[0-9a-f]+)$', kread, re.M)}
-sym_addrs = {m.group(1): m.group(2) for m in re.finditer(r'^sym\.([A-Za-z0-9_]+)\.addr=(0x[0-9a-f]+)$', kread, re.M)}
+hx = lambda v: '0x%x' % int(v, 16)
+syms = {m.group(1): hx(m.group(2)) for m in re.finditer(r'^sym\.([A-Za-z0-9_]+)=(0x[0-9a-f]+)$', kread, re.M)}
+sym_addrs = {m.group(1): hx(m.group(2)) for m in re.finditer(r'^sym\.([A-Za-z0-9_]+)\.addr=(0x[0-9a-f]+)$', kread, re.M)}
 sections = re.findall(r'^section\.(\d+)=raw (0x[0-9a-f]+) map (0x[0-9a-f]+)$', kread, re.M)
-witnesses = [m for _, _, m in sections]
+witnesses = [hx(m) for _, _, m in sections]
 loads = [int(m.group(1), 16) for m in re.finditer(r'^kcore\.load=(0x[0-9a-f]+)\+', kread, re.M)]
 
 release = rd(os.path.join(cap, 'uname.txt')).strip()
