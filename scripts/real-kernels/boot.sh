@@ -53,15 +53,9 @@ CMD="$QEMU $M -m $MEM -smp $SMP -kernel $KERNEL -initrd $INITRD -append '$APPEND
   echo "package: $(basename "$(ls -d "$KWORK"/img/linux-binary-$KREL+$KABI-${FLAVOUR}_*)").deb"
   echo "append: $APPEND"
   echo "command: $CMD"
+  if [ -n "$TOOL" ]; then echo "tool: $TOOL (sha256 $(sha256sum "$TOOL" | cut -c1-16))"; fi
 } > "$OUTDIR/qemu.txt"
 start=$(date +%s)
 eval timeout 1200 $CMD < /dev/null > "$OUTDIR/qemu.stdout" 2>&1 || echo "qemu exit $?" >> "$OUTDIR/qemu.txt"
 echo "wall: $(( $(date +%s) - start ))s" >> "$OUTDIR/qemu.txt"
-tr -d '\r' < "$OUTDIR/console.log" | sed -n '/^===KREAD-DATA-BEGIN===$/,/^===KREAD-DATA-END===$/p' | sed '1d;$d' > "$OUTDIR/data.b64"
-if [ -s "$OUTDIR/data.b64" ] && base64 -d "$OUTDIR/data.b64" > "$OUTDIR/out.tgz"; then
-  mkdir -p "$OUTDIR/out" && tar xzf "$OUTDIR/out.tgz" -C "$OUTDIR/out"
-  rm -f "$OUTDIR/data.b64" "$INITRD"
-  echo "$ARCH-$SCENARIO: ok ($OUTDIR)"
-else
-  echo "$ARCH-$SCENARIO: no data came back; see $OUTDIR/console.log" >&2; exit 1
-fi
+"$HERE/extract.sh" "$OUTDIR"

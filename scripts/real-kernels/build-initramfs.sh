@@ -19,7 +19,10 @@ $CC -O2 -Wall -Wextra -static -o "$KB" "$HERE/kread.c"
 cp "$KB" $R/usr/local/bin/kread
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > $R/etc/passwd
 printf 'root:x:0:\nnogroup:x:65534:\n' > $R/etc/group
-printf 'ARCH=%s\nSCENARIO=%s\nKREAD_SYMS="%s"\n' "$ARCH" "$SCENARIO" "$KREAD_SYMS" > $R/scenario.env
+# a Debian system has its kernel's .config at /boot/config-RELEASE (no /proc/config.gz)
+CFG="$KWORK/configs/debian-$DEBARCH-$FLAVOUR-$KREL.config"
+if [ -f "$CFG" ]; then mkdir -p $R/boot; cp "$CFG" "$R/boot/config-$KREL+$KABI-$FLAVOUR"; fi
+printf 'ARCH=%s\nSCENARIO=%s\nKREAD_SYMS="%s"\nTOOL_TIMEOUT=%s\n' "$ARCH" "$SCENARIO" "$KREAD_SYMS" "${TOOL_TIMEOUT:-180}" > $R/scenario.env
 if [ -n "$TOOL" ]; then
   cp "$TOOL" $R/usr/local/bin/memmap-check
   for lib in $(ldd "$TOOL" | awk '/=>/ {print $3} /^[[:space:]]*\// {print $1}'); do

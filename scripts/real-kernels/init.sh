@@ -56,19 +56,20 @@ uname -a > $O/uname-a.txt
 
 if [ -x /usr/local/bin/memmap-check ]; then
   T=$O/tool; mkdir -p $T
-  echo "kread-init: running memmap-check as root"
-  memmap-check --version > $T/version.txt 2>&1
-  memmap-check host --format json > $T/host-root.json 2> $T/host-root.stderr; echo $? > $T/host-root.rc
-  memmap-check host > $T/host-root.txt 2>&1; echo $? > $T/host-root-text.rc
-  memmap-check capture $T/capture > $T/capture.stdout 2> $T/capture.stderr; echo $? > $T/capture.rc
+  # each run is bounded (TOOL_TIMEOUT seconds) and timed; rc 143 = killed by the timeout
+  run() { n=$1; shift; echo "kread-init: memmap-check $n"
+          s=$(date +%s); timeout ${TOOL_TIMEOUT:-300} "$@" > $T/$n.out 2> $T/$n.stderr; echo $? > $T/$n.rc
+          echo $(( $(date +%s) - s )) > $T/$n.seconds; }
+  run host-root-json memmap-check host --format json
+  run host-root-text memmap-check host
+  run capture memmap-check capture $T/capture
   # the BTF blob (megabytes) is not sent back; its size is recorded instead
   if [ -e $T/capture/sys/kernel/btf/vmlinux ]; then
     wc -c < $T/capture/sys/kernel/btf/vmlinux > $T/capture-btf-size.txt; rm -f $T/capture/sys/kernel/btf/vmlinux
   fi
   chmod 755 / /tmp
-  echo "kread-init: running memmap-check as nobody"
-  su -s /bin/sh nobody -c "id; memmap-check host --format json" > $T/host-nobody.json 2> $T/host-nobody.stderr; echo $? > $T/host-nobody.rc
-  su -s /bin/sh nobody -c "memmap-check host" > $T/host-nobody.txt 2>&1
+  run host-nobody-json su -s /bin/sh nobody -c "id >&2; memmap-check host --format json"
+  run host-nobody-text su -s /bin/sh nobody -c "memmap-check host"
 fi
 
 echo "kread-init: running kread"

@@ -153,7 +153,9 @@ debarch = {'x86_64': 'amd64', 'aarch64': 'arm64', 'riscv64': 'riscv64', 'ppc64le
 ver = release.split('+')[0]
 cfg = 'debian-%s-%s-%s.config' % (debarch, flavour, ver)
 os.makedirs(os.path.join(dst, 'boot'), exist_ok=True)
-os.symlink('../../../kconfig/' + cfg, os.path.join(dst, 'boot', 'config-' + release))
+# a real copy (git stores the identical blob once): `host --root` refuses links that leave the tree
+shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../Tests/SparseCheckTests/Fixtures/kconfig', cfg),
+            os.path.join(dst, 'boot', 'config-' + release))
 with open(os.path.join(dst, 'real.json'), 'w') as f:
     json.dump(real, f, indent=2)
     f.write('\n')
@@ -173,8 +175,8 @@ What is here
   the initramfs /init (scripts/real-kernels/init.sh) with busybox `cat`; node/memory links are the
   kernel's relative symlinks. sys/kernel/btf/vmlinux is NOT included (megabytes); the values the
   tests need from it are in kread.txt / real.json.
-- boot/config-{release}: relative symlink to ../../../kconfig/{cfg} (the package's .config;
-  Debian kernels have no /proc/config.gz).
+- boot/config-{release}: a copy of ../../kconfig/{cfg} (the package's .config, where a Debian
+  system keeps it; Debian kernels have no /proc/config.gz).
 - extra.txt: KernelPageSize from /proc/self/smaps, kptr_restrict at boot, BTF size, kcore mode.
 - kread.txt: raw output of scripts/real-kernels/kread.c run as root in the guest after
   `echo 0 > /proc/sys/kernel/kptr_restrict`: symbols looked up in /proc/kallsyms and their 8-byte
@@ -193,4 +195,5 @@ if direct and direct[1]:
 with open(os.path.join(dst, 'README.txt'), 'w') as f:
     f.write(readme)
 total = sum(os.path.getsize(os.path.join(r, x)) for r, _, fs in os.walk(dst) for x in fs if not os.path.islink(os.path.join(r, x)))
+assert total < 1 << 20, total
 print(f'{name}: {dst} ({total} bytes) pfn_to_page0={p0} mode={mode} page_size={page_size} kaslr={kaslr}')
