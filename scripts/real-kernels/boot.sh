@@ -24,6 +24,7 @@ case "$ARCH:$SCENARIO" in
   amd64:kaslr-4level)   M="-machine q35 -cpu max,la57=off" ;;
   amd64:nokaslr-5level) M="-machine q35 -cpu max"; APPEND="$APPEND nokaslr" ;;
   amd64:kaslr-5level)   M="-machine q35 -cpu max" ;;
+  amd64:kaslr-4level-numa2) M="-machine q35 -cpu max,la57=off $NUMA2"; SMP=2 ;;
   riscv64:sv48)         M="-machine virt -cpu rv64 -bios default" ;;
   riscv64:sv39-numa2)   M="-machine virt -cpu rv64 -bios default $NUMA2"; SMP=2; APPEND="$APPEND no4lvl" ;;
   riscv64:sv57)         M="-machine virt -cpu rv64 -bios default" ;;
