@@ -1,5 +1,3 @@
-internal import CSparse
-
 /// A named architecture configuration. Its parameters come from the architecture's own
 /// definitions (see `sources`), and its vmemmap base from the architecture's formula evaluated by
 /// the C mirror — never a typed-in base.
@@ -262,7 +260,7 @@ extension SparseConfig {
     /// CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP from its Kconfig expression (fs/Kconfig).
     func withKconfigHVO() -> SparseConfig {
         var c = self
-        c.hvo = cs_kconfig_hugetlb_page_optimize_vmemmap(hugetlbPage, archWantHVO, sparsememVmemmap)
+        c.hvo = Mirror.hugetlbPageOptimizeVmemmap(hugetlbPage: hugetlbPage, archWantHVO: archWantHVO, sparsememVmemmap: sparsememVmemmap)
         return c.withKconfigPreinit()
     }
 
@@ -270,7 +268,7 @@ extension SparseConfig {
     /// wants it (fs/Kconfig:281, 7.2).
     func withKconfigPreinit() -> SparseConfig {
         var c = self
-        c.vmemmapPreinit = cs_kconfig_sparsemem_vmemmap_preinit(hvo, archWantVmemmapPreinit)
+        c.vmemmapPreinit = Mirror.sparsememVmemmapPreinit(hvo: hvo, archWantVmemmapPreinit: archWantVmemmapPreinit)
         return c
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-internal import CSparse
 
 /// One numeric sweep axis: a list of values or a `START:END:STEP` range (END excluded). Ranges are
 /// never materialised, so an axis of a billion values costs nothing.
@@ -396,7 +395,7 @@ public struct Sweep: Sendable {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
-        var cfg = c.c
+        var cfg = c.mirror
         let plan = StatusPlan(c)
         let rules = RuleID.allCases
         let fails = rules.map { r in failOn.map { r.severity >= $0 } ?? false }
@@ -406,13 +405,12 @@ public struct Sweep: Sendable {
         // neither (one point).
         let axis = dramApplies ? spec.dramBases : spec.vmemmapBases
         let mode: PointMode = dramApplies ? .dram : (axis != nil ? .base : .fixed)
-        if mode == .fixed && c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg).0 != CS_OK {
+        if mode == .fixed && c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg) != nil {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
         let step = c.baseStep
-        var v = cs_verdict()
-        guard cs_sparse_init_config(&cfg, &v) == CS_OK else {
+        guard let v = try? cfg.sparseInitConfig() else {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
@@ -474,22 +472,22 @@ public struct Sweep: Sendable {
     /// combination. Returns the overflowing points (first index, count).
     @inline(never)
     static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
-                            _ cfg0: cs_config, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
-                            _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
+                            _ cfg0: Mirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                            _ counts: (Bool, Bool, Bool), _ config: Verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
         // Locals, not the caller's memory: the optimiser keeps them in registers.
         var over = (first: UInt64.max, n: UInt64(0))
         var v = config, cfg = cfg0, parts = parts0, t = CellTally()
         defer { tally.merge(t) }
-        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout cs_config, _ parts: inout BaseParts,
-                                     _ v: inout cs_verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
+        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout Mirror, _ parts: inout BaseParts,
+                                     _ v: inout Verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
             var base = parts.value, ok = true
             if mode == .dram {
-                ok = BaseStep.finish(step, &parts, dram: x, &cfg).0 == CS_OK
+                ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
                 base = parts.value
             } else if mode == .base {
                 base = x
             }
-            guard ok, cs_sparse_init_base(&cfg, base, &v) == CS_OK else {
+            guard ok, cfg.sparseInitBase(base, &v) else {
                 if over.n == 0 { over.first = first + p }
                 over.n += 1
                 return

@@ -21,13 +21,13 @@ struct PresetsCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            let items: [JSON] = results.map { p, r in
+            let items: [JSON] = try results.map { p, r in
                 .object([
                     ("name", .string(p.name)),
                     ("arch", .string(p.arch.rawValue)),
                     ("summary", .string(p.summary)),
                     ("config", Report.json(r.config, base: r.base, derived: r.derived)),
-                    ("derived", PresetReport.derived(r)),
+                    ("derived", try PresetReport.derived(r)),
                     ("sources", .array(p.sources.map { .string($0) })),
                 ])
             }
