@@ -14,8 +14,9 @@ struct MirrorError: Error, CustomStringConvertible, Equatable {
 /// The one layer over the C mirror (csparse.h): the only Swift code that imports CSparse. Each
 /// wrapper calls one C function, throws `MirrorError` naming the formula for any status other than
 /// CS_OK (no status is dropped) and returns what C computed (Swift does not recompute it).
-/// `Mirror` holds the C configuration (`cs_config`), built once from a `SparseConfig`.
-struct Mirror {
+/// `CMirror` (named so, not `Mirror`, to leave Swift.Mirror unshadowed) holds the C configuration
+/// (`cs_config`), built once from a `SparseConfig`.
+struct CMirror {
     var cfg: cs_config
 
     init(_ c: SparseConfig) { cfg = c.c }
@@ -269,11 +270,11 @@ struct Verdict {
 
 extension SparseConfig {
     /// The C mirror over this configuration.
-    var mirror: Mirror { Mirror(self) }
+    var mirror: CMirror { CMirror(self) }
 
     /// CONFIG_HAVE_GIGANTIC_FOLIOS from its Kconfig expression.
     public var haveGiganticFolios: Bool {
-        Mirror.haveGiganticFolios(hugetlbPage: hugetlbPage, archHasGiganticPage: archHasGiganticPage, zoneDevice: zoneDevice, haveTHPPud: haveTHPPud)
+        CMirror.haveGiganticFolios(hugetlbPage: hugetlbPage, archHasGiganticPage: archHasGiganticPage, zoneDevice: zoneDevice, haveTHPPud: haveTHPPud)
     }
 
     /// The C mirror's `cs_config` for this configuration, as an opaque `const cs_config *` for C code

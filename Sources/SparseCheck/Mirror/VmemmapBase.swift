@@ -35,7 +35,7 @@ extension SparseConfig {
     public func vmemmapBase() throws -> VmemmapBase {
         let p = try baseParts()
         if p.overridden {
-            return VmemmapBase(value: p.value, formula: "given with --vmemmap-base")
+            return VmemmapBase(value: p.value, formula: "given with \(OptionName.vmemmapBase.flag)")
         }
         var formula: String
         switch layout {
@@ -143,7 +143,7 @@ extension SparseConfig {
     /// The DRAM-dependent step (arm64, riscv64) and the worst KASLR base: allocation-free, the sweep's
     /// inner loop. `p` comes from `baseInputs()`; returns nil, or the step that failed.
     @inline(__always)
-    func finishBase(_ p: inout BaseParts, dram: UInt64, _ m: inout Mirror) -> BaseFailure? {
+    func finishBase(_ p: inout BaseParts, dram: UInt64, _ m: inout CMirror) -> BaseFailure? {
         BaseStep.finish(baseStep, &p, dram: dram, &m)
     }
 
@@ -224,7 +224,7 @@ enum BaseStep {
     /// Allocation-free (the sweep's hot path). Stores C's intermediate values (memstart_addr,
     /// vmemmap_start_pfn) in `p` for the formula text.
     @inline(__always)
-    static func finish(_ step: BaseStep, _ p: inout BaseParts, dram: UInt64, _ m: inout Mirror) -> BaseFailure? {
+    static func finish(_ step: BaseStep, _ p: inout BaseParts, dram: UInt64, _ m: inout CMirror) -> BaseFailure? {
         switch step {
         case .arm64:
             p.dram = dram

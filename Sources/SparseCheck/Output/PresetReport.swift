@@ -2,7 +2,7 @@
 public enum PresetReport {
     /// Throws `InputError` when the C mirror refuses one of the section numbers (no status is dropped).
     public static func derived(_ r: CheckResult) throws -> JSON {
-        let n: Mirror.SectionNumbers
+        let n: CMirror.SectionNumbers
         do { n = try r.config.mirror.sectionNumbers() } catch let e as MirrorError {
             throw InputError("\(r.config.preset): \(e.formula)", expected: "a configuration whose section numbers fit \(r.config.bitsPerLong) bits (\(e.overflow ? "it overflows" : "an input is out of its domain"))")
         }

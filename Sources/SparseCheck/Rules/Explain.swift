@@ -92,7 +92,7 @@ public enum Explain {
             }
         case .sectionMapEncoding:
             let pss = (try? c.mirror.pfnSectionShift()).map(String.init) ?? "(refused by the C mirror)"
-            let ffs = (try? Mirror.ffs(S)).map(String.init) ?? "(undefined for 0)"
+            let ffs = (try? CMirror.ffs(S)).map(String.init) ?? "(undefined for 0)"
             l.append("SECTION_MAP_LAST_BIT = 4 (PRESENT, HAS_MEM_MAP, ONLINE, EARLY) + ZONE_DEVICE \(c.zoneDevice ? 1 : 0) + SPARSEMEM_VMEMMAP_PREINIT \(c.vmemmapPreinit ? 1 : 0) = \(d.sectionMapLastBit)  [include/linux/mmzone.h]")
             l.append("PFN_SECTION_SHIFT = SECTION_SIZE_BITS - PAGE_SHIFT = \(c.sectionSizeBits) - \(c.pageShift) = \(pss)")
             l.append("2018 bound: SECTION_MAP_LAST_BIT \(d.sectionMapLastBit) <= PFN_SECTION_SHIFT \(d.bound2018): \(d.buildOK2018 ? "builds" : "BUILD_BUG_ON fires")")

@@ -81,12 +81,12 @@ extension SparseConfig {
         if c.kernel.proposed {
             add("kernel proposed: the \(FormulaTable.newestRelease.seen) formulas plus \(FormulaTable.proposedChanges.count) change(s) in no release (the 2026 section map bound)")
         } else if !c.kernel.given {
-            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with --kernel)")
+            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with \(OptionName.kernel.flag))")
         } else if let why = c.kernel.caveat {
             add(why)
         }
         if !c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode {
-            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set --paging-mode)")
+            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set \(OptionName.pagingMode.flag))")
         }
         if c.baseRandomized, c.vmemmapBaseOverride == nil {
             switch c.layout {
@@ -106,7 +106,7 @@ extension SparseConfig {
         let from = " (preset \(preset))"
         switch field {
         case .pageShift:
-            throw InputError("--page-size \(pageSize)", expected: "a power of two from 1K to 2M")
+            throw InputError("\(OptionName.pageSize.flag) \(pageSize)", expected: "a power of two from 1K to 2M")
         case .sectionSizeBits:
             let expected: String
             switch reason {
@@ -117,21 +117,21 @@ extension SparseConfig {
             case .other:
                 expected = "at most MAX_PHYSMEM_BITS (\(maxPhysmemBits))"
             }
-            throw InputError("--section-bits \(sectionSizeBits)", expected: expected)
+            throw InputError("\(OptionName.sectionBits.flag) \(sectionSizeBits)", expected: expected)
         case .maxPhysmemBits:
-            throw InputError("--physmem-bits \(maxPhysmemBits)", expected: "20 to BITS_PER_LONG (\(bitsPerLong))")
+            throw InputError("\(OptionName.physmemBits.flag) \(maxPhysmemBits)", expected: "20 to BITS_PER_LONG (\(bitsPerLong))")
         case .maxPageOrder:
             throw InputError(
-                "--max-page-order \(maxPageOrder)\(from)",
+                "\(OptionName.maxPageOrder.flag) \(maxPageOrder)\(from)",
                 expected: "at most SECTION_SIZE_BITS - PAGE_SHIFT (\(Int(sectionSizeBits) - Int(pageShift))): include/linux/mmzone.h refuses to build (\"Allocator MAX_PAGE_ORDER exceeds SECTION_SIZE\")")
         case .structPageSize:
             throw InputError(
-                "--struct-page-size \(structPageSize)",
+                "\(OptionName.structPageSize.flag) \(structPageSize)",
                 expected: "a multiple of sizeof(long) (\(bitsPerLong / 8)) from \(bitsPerLong / 8) to PAGE_SIZE (\(pageSize))")
         case .maxFolioOrder:
             let top = Int(maxPhysmemBits) - Int(pageShift)
             throw InputError(
-                "--max-folio-order \(maxFolioOrderOverride.map(String.init) ?? "(derived)")",
+                "\(OptionName.maxFolioOrder.flag) \(maxFolioOrderOverride.map(String.init) ?? "(derived)")",
                 expected: "0 to \(top): a folio cannot exceed MAX_PHYSMEM_BITS (\(maxPhysmemBits)) with \(Units.human(pageSize)) pages, and MAX_FOLIO_NR_PAGES * sizeof(struct page) must fit 64 bits")
         case .pmdPudShift:
             throw InputError("PMD_SHIFT \(pmdShift) / PUD_SHIFT \(pudShift)\(from)", expected: "PAGE_SHIFT < PMD_SHIFT <= PUD_SHIFT < BITS_PER_LONG")
@@ -313,7 +313,7 @@ public enum Checker {
     /// The nearest aligned bases and the architecture-level change that would align the base.
     static func folioFix(_ c: SparseConfig, _ d: Derived) -> String {
         let req = d.maxFolioVmemmapAlign
-        let below = (try? Mirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
+        let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
         let above = try? c.mirror.roundUp(d.vmemmap, req)
         var parts = ["nearest aligned bases: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"]
         if c.vmemmapBaseOverride != nil {
@@ -405,7 +405,7 @@ public enum Checker {
         f.detail("bound_2018", .uint(UInt64(d.bound2018)))
         f.detail("bound_2026", .uint(UInt64(d.bound2026)))
         f.detail("bound_in_force", .string(use2026 ? "2026" : "2018"))
-        let ffs = (try? Mirror.ffs(c.structPageSize)).map(String.init) ?? "(undefined for 0)"
+        let ffs = (try? CMirror.ffs(c.structPageSize)).map(String.init) ?? "(undefined for 0)"
         let flags = "SECTION_MAP_LAST_BIT = \(d.sectionMapLastBit)\(c.zoneDevice ? " (with ZONE_DEVICE)" : "")\(c.vmemmapPreinit ? " (with VMEMMAP_PREINIT)" : "")"
         let b2018 = "PFN_SECTION_SHIFT = \(d.bound2018)"
         let b2026 = "min(PFN_SECTION_SHIFT \(d.bound2018) + __ffs(\(c.structPageSize)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026)"
@@ -430,7 +430,7 @@ public enum Checker {
             if !buildOK {
                 f.fix = "the kernel will not build: drop ZONE_DEVICE or VMEMMAP_PREINIT flag bits, or raise SECTION_SIZE_BITS until PFN_SECTION_SHIFT >= \(d.sectionMapLastBit)\(use2026 ? "" : "; the 2026 bound (Muchun Song's fix) uses min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)")"
             } else {
-                let below = (try? Mirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
+                let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
                 let above = try? c.mirror.roundUp(d.vmemmap, req)
                 f.fix = "align pfn_to_page(0) to \(req) bytes: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"
             }

@@ -97,7 +97,7 @@ public struct SweepSpec: Sendable {
     /// Single-valued overrides applied to every combination (e.g. --physmem-bits).
     public var fixed = Overrides()
     /// The same overrides as command-line words, for the reproducing `check` command.
-    public var fixedArgs: [String] = []
+    public var fixedArgs: [String] { fixed.arguments }
     /// `sweep --root DIR`: a captured layout whose layout rules run for every combination (presets then
     /// take the layout's page size and sizeof(struct page), as `host --root DIR --preset NAME` does).
     public var layout: NodeLayout?
@@ -119,11 +119,11 @@ public struct SweepSpec: Sendable {
                 hits = Preset.named(item).map { [$0.name] } ?? []
             }
             guard !hits.isEmpty else {
-                throw InputError("--presets \(text)", expected: "all, preset names or globs such as arm64-* (\(item) matches no preset; memmap-check presets lists them)")
+                throw InputError("\(OptionName.presets.flag) \(text)", expected: "all, preset names or globs such as arm64-* (\(item) matches no preset; memmap-check presets lists them)")
             }
             for h in hits where !out.contains(h) { out.append(h) }
         }
-        guard !out.isEmpty else { throw InputError("--presets \(text)", expected: "at least one preset, all, or a glob") }
+        guard !out.isEmpty else { throw InputError("\(OptionName.presets.flag) \(text)", expected: "at least one preset, all, or a glob") }
         return out
     }
 }
@@ -286,7 +286,7 @@ public struct Sweep: Sendable {
                     c = try SparseConfig.make(preset: name, overrides: o)
                 }
             case let .kconfig(k):
-                if ix[2] > 0 { return (nil, "--page-sizes does not apply to a .config (its page size is fixed): duplicate of the first page size") }
+                if ix[2] > 0 { return (nil, "\(OptionName.pageSizes.flag) does not apply to a .config (its page size is fixed): duplicate of the first page size") }
                 c = try k.applying(o)
             }
             try c.validate()
@@ -312,26 +312,26 @@ public struct Sweep: Sendable {
     public func checkCommand(at index: UInt64) -> String {
         let ix = indices(index)
         var words = ["memmap-check", "check"]
-        if let root = spec.layoutRoot { words = ["memmap-check", "host", "--root", shellQuote(root)] }
+        if let root = spec.layoutRoot { words = ["memmap-check", "host", OptionName.root.flag, shellQuote(root)] }
         switch spec.sources[Int(ix[0])] {
-        case let .preset(n): words += ["--preset", n]
+        case let .preset(n): words += [OptionName.preset.flag, n]
         case let .kconfig(c):
-            words += ["--kconfig", shellQuote(c.kconfigPath ?? c.preset)]
-            if c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode { words += ["--paging-mode", m.rawValue] }
+            words += [OptionName.kconfig.flag, shellQuote(c.kconfigPath ?? c.preset)]
+            if c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode { words += [OptionName.pagingMode.flag, m.rawValue] }
         }
-        if let k = spec.kernels[Int(ix[1])] { words += ["--kernel", shellQuote(k.argument)] }
+        if let k = spec.kernels[Int(ix[1])] { words += [OptionName.kernel.flag, shellQuote(k.argument)] }
         if let p = spec.pageShifts, case .preset = spec.sources[Int(ix[0])] {
-            words += ["--page-size", "\(1 << (p[Int(ix[2])] - 10))K"]
+            words += [OptionName.pageSize.flag, "\(1 << (p[Int(ix[2])] - 10))K"]
         }
-        if let v = spec.sectionBits { words += ["--section-bits", String(v.value(ix[3]))] }
-        if let v = spec.structPageSizes { words += ["--struct-page-size", String(v.value(ix[4]))] }
-        if let v = spec.maxFolioOrders { words += ["--max-folio-order", String(v.value(ix[5]))] }
-        if let h = spec.hvo.values[Int(ix[6])] { words.append(h ? "--hvo" : "--no-hvo") }
+        if let v = spec.sectionBits { words += [OptionName.sectionBits.flag, String(v.value(ix[3]))] }
+        if let v = spec.structPageSizes { words += [OptionName.structPageSize.flag, String(v.value(ix[4]))] }
+        if let v = spec.maxFolioOrders { words += [OptionName.maxFolioOrder.flag, String(v.value(ix[5]))] }
+        if let h = spec.hvo.values[Int(ix[6])] { words.append(h ? OptionName.hvo.flag : OptionName.hvo.negated) }
         words += spec.fixedArgs
         if let v = spec.vmemmapBases {
-            words += ["--vmemmap-base", hex(v.value(ix[8]))]
+            words += [OptionName.vmemmapBase.flag, hex(v.value(ix[8]))]
         } else if let v = spec.dramBases, (try? config(at: index))?.baseDependsOnDRAM == true {
-            words += ["--dram-base", hex(v.value(ix[7]))]
+            words += [OptionName.dramBase.flag, hex(v.value(ix[7]))]
         }
         return words.joined(separator: " ")
     }
@@ -383,8 +383,8 @@ public struct Sweep: Sendable {
         var evalHi = pHi
         if nd > 1 && !dramApplies {
             let why = spec.vmemmapBases != nil
-                ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
-                : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
+                ? "\(OptionName.dramBases.flag) does not apply with \(OptionName.vmemmapBases.flag) (the base is given): duplicate of the first DRAM base"
+                : "\(OptionName.dramBases.flag) does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
             let dupLo = max(pLo, nv)
             if pHi > dupLo { skip(why, pHi - dupLo, at: cellKey) }
             evalHi = min(pHi, nv)
@@ -472,13 +472,13 @@ public struct Sweep: Sendable {
     /// combination. Returns the overflowing points (first index, count).
     @inline(never)
     static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
-                            _ cfg0: Mirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                            _ cfg0: CMirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
                             _ counts: (Bool, Bool, Bool), _ config: Verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
         // Locals, not the caller's memory: the optimiser keeps them in registers.
         var over = (first: UInt64.max, n: UInt64(0))
         var v = config, cfg = cfg0, parts = parts0, t = CellTally()
         defer { tally.merge(t) }
-        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout Mirror, _ parts: inout BaseParts,
+        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout CMirror, _ parts: inout BaseParts,
                                      _ v: inout Verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
             var base = parts.value, ok = true
             if mode == .dram {

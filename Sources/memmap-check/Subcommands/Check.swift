@@ -10,29 +10,26 @@ struct Check: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
     var kconfig: String?
 
     @Flag(name: .long, help: "After the result, explain every rule's arithmetic for this configuration step by step.")
     var explain = false
 
+    /// Checks what needs no file; the configuration is built once, in `run()` (a bad value there is
+    /// the same one-line `InputError`, exit 2, by MemmapCheck.runMapped).
     func validate() throws {
         if output.format == .html {
-            throw InputError("--format html", expected: "text, json, jsonl, junit or sarif (html is the sweep report: memmap-check sweep --format html)")
+            throw InputError("\(OptionName.format.flag) html", expected: "text, json, jsonl, junit or sarif (html is the sweep report: memmap-check sweep --format html)")
         }
-        _ = try outcome() // InputError: one line, exit 2, by MemmapCheck.runMapped
-    }
-
-    func outcome() throws -> KconfigOutcome {
-        if let k = kconfig { return try options.makeConfig(kconfig: k) }
-        return .config(try options.makeConfig())
+        try options.validate(kconfig: kconfig)
     }
 
     func run() throws {
         let failOn = output.failOn.severity
         let out = OutputStream()
         let writer = ResultWriter(format: output.format, out: out, failOn: failOn)
-        switch try outcome() {
+        switch try options.configuration(kconfig: kconfig) {
         case let .notApplicable(path, arch, reason):
             if output.quiet && output.format == .text { return }
             writer.begin(junit: (1, 0, 1))

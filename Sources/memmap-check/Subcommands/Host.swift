@@ -21,9 +21,8 @@ struct Host: ParsableCommand {
     var format: HostFormat = .text
 
     func validate() throws {
-        _ = try Overrides.parse(options.text)
         if let preset = options.preset, Preset.named(preset) == nil {
-            throw InputError("--preset \(preset)", expected: "a preset name (memmap-check presets lists them)")
+            throw InputError("\(OptionName.preset.flag) \(preset)", expected: "a preset name (memmap-check presets lists them)")
         }
         if let root { _ = try HostFiles(root: root) }
     }
@@ -31,7 +30,7 @@ struct Host: ParsableCommand {
     func run() throws {
         let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
         var layout = try HostReader.read(files, numa: files.isLive ? LibNuma() : nil)
-        let (config, usedConfig) = try layout.config(preset: options.preset, overrides: Overrides.parse(options.text), files: files)
+        let (config, usedConfig) = try layout.config(preset: options.preset, overrides: options.overrides, files: files)
         layout.kernelConfigUsed = usedConfig
         let h = try LayoutChecker.check(layout, config: config)
         switch format {

@@ -9,13 +9,13 @@ struct PresetsCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Kernel whose formulas apply: 6.18, 7.1 or next.", valueName: "version"))
-    var kernel: String?
+    @Option(name: .customLong(OptionName.kernel.long), help: ArgumentHelp("Kernel release whose formulas apply (7.2, 7.2.13, 6.12), or 'proposed'.", valueName: "release"),
+            transform: OptionParser.kernel(.kernel))
+    var kernel: KernelTarget?
 
     func run() throws {
-        var overrides = Overrides.Text()
-        overrides.kernel = kernel
-        let parsed = try Overrides.parse(overrides)
+        var parsed = Overrides()
+        parsed.kernel = kernel
         let results = try Preset.all.map { p in
             (p, try Checker.check(SparseConfig.make(preset: p.name, overrides: parsed)))
         }
