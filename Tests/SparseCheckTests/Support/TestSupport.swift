@@ -13,9 +13,10 @@ let packageRoot = testsDir.deletingLastPathComponent().deletingLastPathComponent
 
 // MARK: Fixtures
 
-/// The fixtures directory, relative to this file.
+/// A fixture under Tests/Fixtures (kept outside the test target so SwiftPM never walks the captured
+/// sysfs trees, whose node/memory links form cycles).
 func fixture(_ name: String) -> String {
-    testsDir.appendingPathComponent("Fixtures").appendingPathComponent(name).path
+    testsDir.deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name).path
 }
 
 func derivedConfig(_ name: String) throws -> SparseConfig {
