@@ -5,10 +5,13 @@ import SparseCheck
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check one configuration: a preset or a kernel .config, plus overrides.",
-        discussion: "Exit 0 when no rule at or above --fail-on fails, 1 when one does, 2 for bad input.")
+        discussion: "Exit 0 when no rule at or above --fail-on fails, 1 when one does, 2 for bad input. A rule failing below --fail-on is reported as such (result: pass, JSON status pass with below_fail_on).")
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
+
+    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), or sarif (SARIF 2.1.0).", valueName: "format"))
+    var format: CheckFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
     var kconfig: String?
@@ -17,9 +20,6 @@ struct Check: ParsableCommand {
     var explain = false
 
     func validate() throws {
-        if output.format == .html {
-            throw InputError("--format html", expected: "text, json, jsonl, junit or sarif (html is the sweep report: memmap-check sweep --format html)")
-        }
         _ = try outcome() // InputError: one line, exit 2, by MemmapCheck.runMapped
     }
 
@@ -29,38 +29,25 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let failOn = output.failOn.severity
-        let out = OutputStream()
-        let writer = ResultWriter(format: output.format, out: out, failOn: failOn)
-        switch try outcome() {
-        case let .notApplicable(path, arch, reason):
-            if output.quiet && output.format == .text { return }
-            writer.begin(junit: (1, 0, 1))
-            writer.notApplicable(path: path, arch: arch, reason: reason)
-            writer.end(summary: .object([("configs", .uint(0)), ("passed", .uint(0)), ("failed", .uint(0)), ("not_applicable", .uint(1))]))
-        case let .config(config):
-            let result = try Checker.check(config)
-            let failed = result.findings.contains { Report.counts($0, failOn: failOn) }
-            if !(output.quiet && !failed && output.format == .text) {
-                switch output.format {
-                case .text:
-                    out.line(Report.text(result, failOn: failOn ?? .error, verbose: config.kconfigPath != nil))
-                    if explain {
-                        for rule in RuleID.allCases { out.line("\n" + Explain.text(rule, result)) }
-                    }
-                case .json:
-                    out.line(Report.document([result], failOn: failOn ?? .error).serialized(indent: 2))
-                default:
-                    let fails = UInt64(result.findings.filter { Report.counts($0, failOn: failOn) }.count)
-                    let skips = UInt64(result.findings.filter { $0.status == .skip }.count)
-                    writer.begin(junit: (UInt64(result.findings.count), fails, skips))
-                    writer.add(result)
-                    writer.end(summary: .null)
-                }
-                out.flush()
-                output.annotate(GitHubAnnotations.lines(result, failOn: failOn))
-            }
-            if failed { throw ExitCode(ExitStatus.failed.rawValue) }
+        var info = output.runInfo(.check)
+        info.explain = explain
+        let writers: [any ReportWriter] = [format.writer(SparseCheck.OutputStream())] + (output.annotations(text: format == .text).map { [$0] } ?? [])
+        let outcome = try outcome()
+        var failed = false
+        var result: CheckResult?
+        if case let .config(config) = outcome {
+            result = try Checker.check(config)
+            failed = info.policy.verdict(result!) == .fail
         }
+        if output.quiet && !failed && format == .text { return }
+        for w in writers {
+            w.begin(info)
+            switch outcome {
+            case let .notApplicable(path, arch, reason): w.notApplicable(NotApplicable(path: path, arch: arch, reason: reason))
+            case .config: w.add(result!)
+            }
+            w.end(nil)
+        }
+        if failed { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

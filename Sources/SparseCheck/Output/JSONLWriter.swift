@@ -1,0 +1,127 @@
+import Foundation
+
+/// `--format jsonl`: one compact record per combination (schema in docs/json-schema.md, "JSONL
+/// record"), no prose. `sweep` formats its records on the worker threads with `JSONLRecord` and hands
+/// the bytes over in order; `add(_:)` formats one checked result into the same record.
+public final class JSONLWriter: ReportWriter {
+    let out: OutputStream
+    var policy = FailPolicy.error
+    private var index: UInt64 = 0
+    private let buffer = ByteBuffer(capacity: 1024)
+
+    public init(out: OutputStream) { self.out = out }
+
+    public func begin(_ run: RunInfo) { policy = run.policy }
+
+    public func add(_ r: CheckResult) {
+        buffer.removeAll()
+        JSONLRecord.append(r, index: index, policy: policy, to: buffer)
+        out.write(bytes: buffer.bytes)
+        index += 1
+    }
+
+    public func notApplicable(_ n: NotApplicable) {
+        out.line(JSON.object([("source", .string(n.path)), ("arch", .string(n.arch)), ("status", .string("not-applicable")),
+                              ("reason", .string(n.reason))]).serialized())
+    }
+
+    /// Chunks a sweep formatted on its worker threads, in combination order.
+    public func add(chunk: UnsafeRawBufferPointer) { out.write(bytes: chunk) }
+
+    public func end(_ summary: SweepReport?) { out.flush() }
+}
+
+/// The JSONL record: `{"i":…,"source":…,"kernel":…,"mode":…,"page_size":…,"section_bits":…,
+/// "struct_page":…,"folio_order":…,"hvo":…,"dram_base":…,"vmemmap":…,"status":…,"rules":{rule:
+/// ["pass"|"skip"] or ["fail",required,actual]}}`. Formatted on bytes: the part a cell shares is made
+/// once (`cellPrefix`), the rest per combination.
+public enum JSONLRecord {
+    /// The longest source name kept whole; longer ones keep their last bytes after `...`.
+    public static let maxSource = 40
+
+    /// `,"source":…,"kernel":…,"mode":…,"page_size":…,"section_bits":…,"struct_page":…,"folio_order":…,"hvo":…`
+    public static func cellPrefix(source: String, config c: SparseConfig, mode: String = "", maxFolioOrder: UInt32) -> [UInt8] {
+        var src = Array(source.utf8)
+        if src.count > maxSource {
+            src = Array("...".utf8) + src.suffix(maxSource - 3)
+            while let f = src.dropFirst(3).first, f & 0xC0 == 0x80 { src.remove(at: 3) } // not inside a UTF-8 sequence
+        }
+        var b: [UInt8] = []
+        JSON.string(String(decoding: src, as: UTF8.self)).write(to: &b)
+        var s = Array(",\"source\":".utf8) + b
+        s += Array(",\"kernel\":\"\(c.kernel.rawValue)\",\"mode\":".utf8)
+        var m: [UInt8] = []
+        JSON.string(mode).write(to: &m)
+        s += m
+        s += Array(",\"page_size\":\(c.pageSize),\"section_bits\":\(c.sectionSizeBits),\"struct_page\":\(c.structPageSize),\"folio_order\":\(maxFolioOrder),\"hvo\":\(c.hvo)".utf8)
+        return s
+    }
+
+    static let ruleKeys: [[UInt8]] = RuleID.allCases.enumerated().map { i, r in
+        Array(((i == 0 ? ",\"rules\":{\"" : ",\"") + r.rawValue + "\":[").utf8)
+    }
+
+    /// Appends one record. `dram` is nil when the base does not depend on the DRAM start; `required`
+    /// holds each rule's required alignment; `actual` the largest power of two dividing `vmemmap` (0: none).
+    @inline(__always)
+    public static func append(to b: ByteBuffer, index: UInt64, prefix: UnsafeRawBufferPointer, dram: UInt64?, vmemmap: UInt64,
+                              statuses: (Status, Status, Status), required: (UInt64, UInt64, UInt64), actual: UInt64,
+                              fails: Bool) {
+        b.reserve(prefix.count + 400)
+        b.append(StaticBytes.open)
+        b.appendDecimal(index)
+        b.append(prefix)
+        b.append(StaticBytes.dram)
+        if let dram { b.appendHexString(dram) } else { b.append(StaticBytes.null) }
+        b.append(StaticBytes.vmemmap)
+        b.appendHexString(vmemmap)
+        b.append(fails ? StaticBytes.statusFail : StaticBytes.statusPass)
+        rule(b, 0, statuses.0, required.0, actual)
+        rule(b, 1, statuses.1, required.1, actual)
+        rule(b, 2, statuses.2, required.2, actual)
+        b.append(StaticBytes.close)
+    }
+
+    @inline(__always)
+    static func rule(_ b: ByteBuffer, _ i: Int, _ s: Status, _ required: UInt64, _ actual: UInt64) {
+        b.append(StaticBytes.ruleKeys[i])
+        switch s {
+        case .pass: b.append(StaticBytes.pass)
+        case .skip: b.append(StaticBytes.skip)
+        case .fail:
+            b.append(StaticBytes.fail)
+            b.appendDecimal(required)
+            b.append(UInt8(ascii: ","))
+            b.appendDecimal(actual)
+            b.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// One checked result as a record (the same bytes the sweep's fast path writes for it).
+    public static func append(_ r: CheckResult, index: UInt64, policy: FailPolicy, to b: ByteBuffer) {
+        let d = r.derived, c = r.config
+        let prefix = cellPrefix(source: c.kconfigPath ?? c.preset, config: c, maxFolioOrder: d.maxFolioOrder)
+        func status(_ id: RuleID) -> Status { r.findings.first { $0.rule == id.rawValue }?.status ?? .skip }
+        prefix.withUnsafeBytes { p in
+            append(to: b, index: index, prefix: p, dram: c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil ? c.dramBase : nil,
+                   vmemmap: d.vmemmap, statuses: (status(.folioVmemmapAlign), status(.folioVmemmapAlignV2), status(.sectionMapEncoding)),
+                   required: (d.maxFolioVmemmapAlign, d.v2Demand, d.sectionMapRequired), actual: d.actualAlignment,
+                   fails: policy.verdict(r) == .fail)
+        }
+    }
+}
+
+/// The constant pieces of a record, kept as raw bytes.
+enum StaticBytes {
+    static let open = Array("{\"i\":".utf8)
+    static let dram = Array(",\"dram_base\":".utf8)
+    static let null = Array("null".utf8)
+    static let vmemmap = Array(",\"vmemmap\":".utf8)
+    static let statusFail = Array(",\"status\":\"fail\"".utf8)
+    static let statusPass = Array(",\"status\":\"pass\"".utf8)
+    static let ruleKeys = JSONLRecord.ruleKeys
+    static let pass = Array("\"pass\"]".utf8)
+    static let skip = Array("\"skip\"]".utf8)
+    static let fail = Array("\"fail\",".utf8)
+    static let close = Array("}}\n".utf8)
+}
