@@ -31,13 +31,14 @@ public final class JSONLWriter: ReportWriter {
     public func end(_ summary: SweepReport?) { out.flush() }
 }
 
-/// The JSONL record: `{"i":…,"source":…,"kernel":…,"mode":…,"page_size":…,"section_bits":…,
-/// "struct_page":…,"folio_order":…,"hvo":…,"dram_base":…,"vmemmap":…,"status":…,"rules":{rule:
-/// ["pass"|"skip"] or ["fail",required,actual]}}`. Formatted on bytes: the part a cell shares is made
-/// once (`cellPrefix`), the rest per combination.
+/// The JSONL record (docs/json-schema.md): `{"i":…,"source":…,"kernel":…,"mode":…,"page_size":…,
+/// "section_bits":…,"struct_page":…,"folio_order":…,"hvo":…,"dram_base":…,"vmemmap":…,"align":…,
+/// "status":…,"rules":[…]}`, `rules` in `RuleID` order, each `["pass"]`, `["skip"]` or
+/// `["fail",required]` (`align` is the actual alignment of `vmemmap`, which every rule judges).
+/// Formatted on bytes: the part a cell shares is made once (`cellPrefix`), the rest per combination.
 public enum JSONLRecord {
     /// The longest source name kept whole; longer ones keep their last bytes after `...`.
-    public static let maxSource = 40
+    public static let maxSource = 32
 
     /// `,"source":…,"kernel":…,"mode":…,"page_size":…,"section_bits":…,"struct_page":…,"folio_order":…,"hvo":…`
     public static func cellPrefix(source: String, config c: SparseConfig, mode: String = "", maxFolioOrder: UInt32) -> [UInt8] {
@@ -57,10 +58,6 @@ public enum JSONLRecord {
         return s
     }
 
-    static let ruleKeys: [[UInt8]] = RuleID.allCases.enumerated().map { i, r in
-        Array(((i == 0 ? ",\"rules\":{\"" : ",\"") + r.rawValue + "\":[").utf8)
-    }
-
     /// Appends one record. `dram` is nil when the base does not depend on the DRAM start; `required`
     /// holds each rule's required alignment; `actual` the largest power of two dividing `vmemmap` (0: none).
     @inline(__always)
@@ -75,24 +72,25 @@ public enum JSONLRecord {
         if let dram { b.appendHexString(dram) } else { b.append(StaticBytes.null) }
         b.append(StaticBytes.vmemmap)
         b.appendHexString(vmemmap)
+        b.append(StaticBytes.align)
+        b.appendDecimal(actual)
         b.append(fails ? StaticBytes.statusFail : StaticBytes.statusPass)
-        rule(b, 0, statuses.0, required.0, actual)
-        rule(b, 1, statuses.1, required.1, actual)
-        rule(b, 2, statuses.2, required.2, actual)
+        rule(b, statuses.0, required.0)
+        b.append(UInt8(ascii: ","))
+        rule(b, statuses.1, required.1)
+        b.append(UInt8(ascii: ","))
+        rule(b, statuses.2, required.2)
         b.append(StaticBytes.close)
     }
 
     @inline(__always)
-    static func rule(_ b: ByteBuffer, _ i: Int, _ s: Status, _ required: UInt64, _ actual: UInt64) {
-        b.append(StaticBytes.ruleKeys[i])
+    static func rule(_ b: ByteBuffer, _ s: Status, _ required: UInt64) {
         switch s {
         case .pass: b.append(StaticBytes.pass)
         case .skip: b.append(StaticBytes.skip)
         case .fail:
             b.append(StaticBytes.fail)
             b.appendDecimal(required)
-            b.append(UInt8(ascii: ","))
-            b.appendDecimal(actual)
             b.append(UInt8(ascii: "]"))
         }
     }
@@ -117,11 +115,11 @@ enum StaticBytes {
     static let dram = Array(",\"dram_base\":".utf8)
     static let null = Array("null".utf8)
     static let vmemmap = Array(",\"vmemmap\":".utf8)
-    static let statusFail = Array(",\"status\":\"fail\"".utf8)
-    static let statusPass = Array(",\"status\":\"pass\"".utf8)
-    static let ruleKeys = JSONLRecord.ruleKeys
-    static let pass = Array("\"pass\"]".utf8)
-    static let skip = Array("\"skip\"]".utf8)
-    static let fail = Array("\"fail\",".utf8)
-    static let close = Array("}}\n".utf8)
+    static let align = Array(",\"align\":".utf8)
+    static let statusFail = Array(",\"status\":\"fail\",\"rules\":[".utf8)
+    static let statusPass = Array(",\"status\":\"pass\",\"rules\":[".utf8)
+    static let pass = Array("[\"pass\"]".utf8)
+    static let skip = Array("[\"skip\"]".utf8)
+    static let fail = Array("[\"fail\",".utf8)
+    static let close = Array("]}\n".utf8)
 }

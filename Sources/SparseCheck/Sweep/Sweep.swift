@@ -305,8 +305,8 @@ public struct Sweep: Sendable {
         let ix = indices(index)
         let (cell, why) = cellConfig(ix)
         guard var c = cell else { throw InputError("combination \(index)", expected: why ?? "a valid configuration") }
-        if let v = spec.dramBases, c.baseDependsOnDRAM { c.dramBase = v.value(ix[7]) }
-        if let v = spec.vmemmapBases { c.vmemmapBaseOverride = v.value(ix[8]) }
+        if let v = spec.dramBases, c.baseDependsOnDRAM { c.useDRAMBase(v.value(ix[7])) }
+        if let v = spec.vmemmapBases { c.useVmemmapBase(v.value(ix[8])) }
         return c
     }
 
@@ -436,7 +436,7 @@ public struct Sweep: Sendable {
                     continue
                 }
                 if let x = axis?.value(p) {
-                    if mode == .dram { c.dramBase = x } else { c.vmemmapBaseOverride = x }
+                    if mode == .dram { c.useDRAMBase(x) } else { c.useVmemmapBase(x) }
                 }
                 if let L = spec.layout {
                     do {

@@ -12,6 +12,13 @@ extension FailPolicy: ExpressibleByArgument {
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, jsonl, junit, sarif
 
+    static func parse(_ s: String) throws -> CheckFormat {
+        guard let f = CheckFormat(rawValue: s.lowercased()) else {
+            throw InputError("--format \(s)", expected: "text, json, jsonl, junit or sarif\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
+        }
+        return f
+    }
+
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
         switch self {
         case .text: return TextWriter(out: out)

@@ -10,7 +10,8 @@ struct Check: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), or sarif (SARIF 2.1.0).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), or sarif (SARIF 2.1.0).", valueName: "format"),
+            transform: CheckFormat.parse)
     var format: CheckFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
