@@ -60,39 +60,83 @@ public enum JSONLRecord {
 
     /// Appends one record. `dram` is nil when the base does not depend on the DRAM start; `required`
     /// holds each rule's required alignment; `actual` the largest power of two dividing `vmemmap` (0: none).
+    /// Written through a raw cursor: constant pieces are `StaticString`s, numbers are formatted in place.
     @inline(__always)
     public static func append(to b: ByteBuffer, index: UInt64, prefix: UnsafeRawBufferPointer, dram: UInt64?, vmemmap: UInt64,
                               statuses: (Status, Status, Status), required: (UInt64, UInt64, UInt64), actual: UInt64,
                               fails: Bool) {
-        b.reserve(prefix.count + 400)
-        b.append(StaticBytes.open)
-        b.appendDecimal(index)
-        b.append(prefix)
-        b.append(StaticBytes.dram)
-        if let dram { b.appendHexString(dram) } else { b.append(StaticBytes.null) }
-        b.append(StaticBytes.vmemmap)
-        b.appendHexString(vmemmap)
-        b.append(StaticBytes.align)
-        b.appendDecimal(actual)
-        b.append(fails ? StaticBytes.statusFail : StaticBytes.statusPass)
-        rule(b, statuses.0, required.0)
-        b.append(UInt8(ascii: ","))
-        rule(b, statuses.1, required.1)
-        b.append(UInt8(ascii: ","))
-        rule(b, statuses.2, required.2)
-        b.append(StaticBytes.close)
+        b.withCursor(reserving: prefix.count + 400) { p in
+            put(&p, "{\"i\":")
+            putDecimal(&p, index)
+            if prefix.count > 0 {
+                p.update(from: prefix.baseAddress!.assumingMemoryBound(to: UInt8.self), count: prefix.count)
+                p += prefix.count
+            }
+            put(&p, ",\"dram_base\":")
+            if let dram { putHexString(&p, dram) } else { put(&p, "null") }
+            put(&p, ",\"vmemmap\":")
+            putHexString(&p, vmemmap)
+            put(&p, ",\"align\":")
+            putDecimal(&p, actual)
+            if fails { put(&p, ",\"status\":\"fail\",\"rules\":[") } else { put(&p, ",\"status\":\"pass\",\"rules\":[") }
+            rule(&p, statuses.0, required.0)
+            p.pointee = UInt8(ascii: ","); p += 1
+            rule(&p, statuses.1, required.1)
+            p.pointee = UInt8(ascii: ","); p += 1
+            rule(&p, statuses.2, required.2)
+            put(&p, "]}\n")
+        }
     }
 
     @inline(__always)
-    static func rule(_ b: ByteBuffer, _ s: Status, _ required: UInt64) {
+    static func rule(_ p: inout UnsafeMutablePointer<UInt8>, _ s: Status, _ required: UInt64) {
         switch s {
-        case .pass: b.append(StaticBytes.pass)
-        case .skip: b.append(StaticBytes.skip)
+        case .pass: put(&p, "[\"pass\"]")
+        case .skip: put(&p, "[\"skip\"]")
         case .fail:
-            b.append(StaticBytes.fail)
-            b.appendDecimal(required)
-            b.append(UInt8(ascii: "]"))
+            put(&p, "[\"fail\",")
+            putDecimal(&p, required)
+            p.pointee = UInt8(ascii: "]"); p += 1
         }
+    }
+
+    @inline(__always)
+    static func put(_ p: inout UnsafeMutablePointer<UInt8>, _ s: StaticString) {
+        let n = s.utf8CodeUnitCount
+        p.update(from: s.utf8Start, count: n)
+        p += n
+    }
+
+    /// A decimal number, formatted in place.
+    @inline(__always)
+    static func putDecimal(_ p: inout UnsafeMutablePointer<UInt8>, _ v: UInt64) {
+        var n = 1, x = v
+        while x >= 10 { x /= 10; n += 1 }
+        var y = v, i = n
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: 48 &+ y % 10)
+            y /= 10
+        } while y != 0
+        p += n
+    }
+
+    /// `"0x…"` with lower-case hex digits, formatted in place.
+    @inline(__always)
+    static func putHexString(_ p: inout UnsafeMutablePointer<UInt8>, _ v: UInt64) {
+        p[0] = 0x22; p[1] = 0x30; p[2] = 0x78
+        p += 3
+        let digits = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
+        var x = v
+        var i = digits
+        repeat {
+            i -= 1
+            let d = UInt8(truncatingIfNeeded: x & 15)
+            p[i] = d < 10 ? 48 &+ d : 87 &+ d
+            x >>= 4
+        } while i > 0
+        p[digits] = 0x22
+        p += digits + 1
     }
 
     /// One checked result as a record (the same bytes the sweep's fast path writes for it).
@@ -109,17 +153,3 @@ public enum JSONLRecord {
     }
 }
 
-/// The constant pieces of a record, kept as raw bytes.
-enum StaticBytes {
-    static let open = Array("{\"i\":".utf8)
-    static let dram = Array(",\"dram_base\":".utf8)
-    static let null = Array("null".utf8)
-    static let vmemmap = Array(",\"vmemmap\":".utf8)
-    static let align = Array(",\"align\":".utf8)
-    static let statusFail = Array(",\"status\":\"fail\",\"rules\":[".utf8)
-    static let statusPass = Array(",\"status\":\"pass\",\"rules\":[".utf8)
-    static let pass = Array("[\"pass\"]".utf8)
-    static let skip = Array("[\"skip\"]".utf8)
-    static let fail = Array("[\"fail\",".utf8)
-    static let close = Array("]}\n".utf8)
-}

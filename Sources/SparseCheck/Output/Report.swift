@@ -1,6 +1,6 @@
-/// Renders check results for people (text) and machines (JSON, schema `memmap-check/1`).
+/// Renders check results for people (text) and machines (JSON, schema `memmap-check/2`).
 public enum Report {
-    public static let schema = "memmap-check/1"
+    public static let schema = "memmap-check/2"
 
     // MARK: JSON
 

@@ -203,6 +203,16 @@ public final class ByteBuffer: @unchecked Sendable {
         capacity = c
     }
 
+    /// Reserves `n` bytes and hands `body` a cursor at the end; the bytes it advances over are kept.
+    @inline(__always)
+    public func withCursor(reserving n: Int, _ body: (inout UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(n)
+        let start = base + count
+        var p = start
+        body(&p)
+        count += p - start
+    }
+
     /// Appends bytes (room reserved by the caller or not).
     @inline(__always)
     public func append(_ p: UnsafeRawBufferPointer) {

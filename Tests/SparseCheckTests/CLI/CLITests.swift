@@ -11,7 +11,7 @@ struct CLITests {
     func x86JSON() throws {
         let o = try CLI.run(["check", "--preset", "x86_64", "--format", "json"])
         #expect(o.status == 0)
-        #expect(o.json?["schema"] as? String == "memmap-check/1")
+        #expect(o.json?["schema"] as? String == "memmap-check/2")
         let f = rule(o.json, "folio-vmemmap-align")
         #expect(f?["status"] as? String == "pass")
         #expect((f?["required"] as? NSNumber)?.uint64Value == 268_435_456)

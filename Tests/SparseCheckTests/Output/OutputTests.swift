@@ -194,7 +194,7 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
         let out = OutputStream(fd: -1)
         _ = try write(JSONWriter(out: out), s, RunInfo(command: .sweep, policy: .error))
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(out.captured)) as? [String: Any])
-        #expect(doc["schema"] as? String == "memmap-check/1")
+        #expect(doc["schema"] as? String == "memmap-check/2")
         #expect(doc["tool_version"] as? String == ToolVersion.current)
         #expect(doc["results"] == nil)
         let sum = try #require(doc["summary"] as? [String: Any])
