@@ -78,6 +78,22 @@ public struct Overrides: Equatable, Sendable {
 }
 
 extension SparseConfig {
+    /// Uses `v` as the DRAM start (`--dram-base`, a sweep's DRAM axis): the preset default is then no
+    /// longer assumed, so the report stops saying it is.
+    public mutating func useDRAMBase(_ v: UInt64) {
+        dramBase = v
+        assumed.removeAll { $0.hasPrefix(Self.dramAssumption) }
+    }
+
+    /// Uses `v` as pfn_to_page(0) (`--vmemmap-base`, a sweep's base axis): the DRAM start no longer
+    /// places the base, so it is no longer an assumption of the report.
+    public mutating func useVmemmapBase(_ v: UInt64) {
+        vmemmapBaseOverride = v
+        assumed.removeAll { $0.hasPrefix(Self.dramAssumption) }
+    }
+
+    static let dramAssumption = "DRAM start"
+
     /// A preset's configuration with `overrides` applied: page-size-dependent defaults are re-derived
     /// first, then explicit values win, then CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP is re-derived unless set.
     public static func make(preset name: String?, overrides o: Overrides = Overrides()) throws -> SparseConfig {
@@ -107,11 +123,10 @@ extension SparseConfig {
         if let v = o.structPageSize { c.structPageSize = v }
         if let v = o.maxPageOrder { c.maxPageOrder = v }
         if let v = o.maxFolioOrder { c.maxFolioOrderOverride = v }
-        if let v = o.vmemmapBase { c.vmemmapBaseOverride = v }
+        if let v = o.vmemmapBase { c.useVmemmapBase(v) }
         if let v = o.dramBase {
             if c.baseDependsOnDRAM {
-                c.dramBase = v
-                c.assumed.removeAll { $0.hasPrefix("DRAM start") }
+                c.useDRAMBase(v)
             } else {
                 c.notes.append("--dram-base has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
             }
@@ -137,9 +152,9 @@ extension SparseConfig {
         } else if c.kconfigPath == nil || o.vmemmap != nil {
             c = c.withKconfigHVO()
         }
-        if c.baseDependsOnDRAM && o.dramBase == nil && o.vmemmapBase == nil, let d = c.dramBase,
-           !c.assumed.contains(where: { $0.hasPrefix("DRAM start") }) {
-            c.assumed.append("DRAM start \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with --dram-base)")
+        if c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil && o.dramBase == nil, let d = c.dramBase,
+           !c.assumed.contains(where: { $0.hasPrefix(Self.dramAssumption) }) {
+            c.assumed.append("\(Self.dramAssumption) \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with --dram-base)")
         }
         return c
     }

@@ -1,7 +1,7 @@
-/// Renders `host`: the `check` document (schema `memmap-check/1`) plus a `layout` object, or text per node.
+/// Renders `host`: the `check` document (schema `memmap-check/2`) plus a `layout` object, or text per node.
 extension Report {
-    public static func document(_ h: HostCheck, failOn: Severity = .error) -> JSON {
-        guard case var .object(pairs) = document([h.result], failOn: failOn) else { return .null }
+    public static func document(_ h: HostCheck, policy: FailPolicy = .error) -> JSON {
+        guard case var .object(pairs) = document([h.result], policy: policy) else { return .null }
         pairs.append(("layout", layoutJSON(h)))
         return .object(pairs)
     }
@@ -105,7 +105,7 @@ extension Report {
 
     // MARK: Text
 
-    public static func text(_ h: HostCheck, failOn: Severity = .error) -> String {
+    public static func text(_ h: HostCheck, policy: FailPolicy = .error) -> String {
         let L = h.layout
         let c = h.result.config
         var lines: [String] = []
@@ -147,7 +147,7 @@ extension Report {
         for a in c.assumed { lines.append("  assumed: \(a)") }
         for note in c.notes { lines.append("  note: \(note)") }
         for f in h.result.findings { lines += findingLines(f) }
-        lines.append("result: \(h.result.status(failOn: failOn) == .fail ? "FAIL" : "pass")")
+        lines.append(verdictLine(policy.verdict(h.result), below: belowThreshold(h.result, policy), policy))
         return lines.joined(separator: "\n")
     }
 }

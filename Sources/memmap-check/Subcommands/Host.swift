@@ -34,16 +34,11 @@ struct Host: ParsableCommand {
         let (config, usedConfig) = try layout.config(preset: options.preset, overrides: Overrides.parse(options.text), files: files)
         layout.kernelConfigUsed = usedConfig
         let h = try LayoutChecker.check(layout, config: config)
-        switch format {
-        case .json: print(Report.document(h).serialized(indent: 2))
-        case .text: print(Report.text(h))
-        case .svg: print(LayoutSVG.render(h).svg, terminator: "")
-        }
-        if h.result.status() == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
+        let policy = FailPolicy.error
+        let writer = format.writer(SparseCheck.OutputStream())
+        writer.begin(RunInfo(command: .host, policy: policy))
+        writer.add(h)
+        writer.end(nil)
+        if policy.verdict(h.result) == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
     }
-}
-
-/// `host` also draws the layout; `check` and `presets` keep text and json.
-enum HostFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, svg
 }
