@@ -89,8 +89,12 @@ extension SparseConfig {
     /// places the base, so it is no longer an assumption of the report.
     public mutating func useVmemmapBase(_ v: UInt64) {
         vmemmapBaseOverride = v
-        assumed.removeAll { $0.hasPrefix(Self.dramAssumption) }
+        assumed.removeAll { a in Self.baseInputAssumptions.contains { a.hasPrefix($0) } }
     }
+
+    /// The `assumed` entries that are inputs of the architecture's base formula only (the DRAM start,
+    /// s390's __abs_lowcore inputs): no longer assumptions once pfn_to_page(0) is given.
+    static let baseInputAssumptions = [dramAssumption, "no KASLR; memory below 4 TiB", "memory below 4 TiB and no vmalloc="]
 
     static let dramAssumption = "DRAM start"
 

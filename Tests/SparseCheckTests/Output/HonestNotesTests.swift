@@ -12,6 +12,8 @@ struct HonestNotesTests {
         var used: Set<UInt64> = [r.base.value]
         if let d = c.dramBase, c.baseDependsOnDRAM, c.vmemmapBaseOverride == nil { used.insert(d) }
         if let v = c.vmemmapBaseOverride { used.insert(v) }
+        // The base formula's own inputs (e.g. s390's CONFIG_KERNEL_IMAGE_BASE) were used too.
+        for m in r.base.formula.matches(of: /0x[0-9a-f]+/) { used.insert(UInt64(m.output.dropFirst(2), radix: 16)!) }
         for entry in c.assumed + c.notes {
             for m in entry.matches(of: /0x[0-9a-f]+/) {
                 let v = UInt64(m.output.dropFirst(2), radix: 16)!

@@ -73,6 +73,7 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
     func junitSizeFollowsGroups() throws {
         var spec = SweepSpec()
         spec.sources = [.preset("riscv64-sv39")]
+        spec.kernels = [.v7_1] // the series as merged: VMEMMAP_ADDR_ALIGN 256 MiB, most DRAM starts fail
         spec.dramBases = try SweepAxis.parse("0:64G:2M", option: "") { try Units.parseSize($0, option: "") }
         let s = try Sweep(spec)
         let out = OutputStream(fd: -1)
