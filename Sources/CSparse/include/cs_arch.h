@@ -1,4 +1,4 @@
-/* cs_arch.h — per-architecture vmemmap bases (arch/*) (part of the CSparse mirror; include csparse.h). */
+/* cs_arch.h — per-architecture vmemmap bases (arch/...) (part of the CSparse mirror; include csparse.h). */
 #ifndef CS_ARCH_H
 #define CS_ARCH_H
 
