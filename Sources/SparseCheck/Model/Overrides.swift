@@ -140,6 +140,9 @@ extension SparseConfig {
                 c.notes.append("--kaslr has no effect on \(c.arch.rawValue): its vmemmap base is not randomised")
             } else {
                 c.kaslr = v
+                if v, case .arm64 = c.layout, !c.kernel.formulas.arm64LinearMapRandomized {
+                    c.notes.append("--kaslr has no effect on arm64 with kernel \(c.kernel.label): arm64_memblock_init() has no memstart_offset_seed (no linear-map randomisation), KASLR moves only the kernel image")
+                }
             }
         }
         if let v = o.zoneDevice { c.zoneDevice = v }

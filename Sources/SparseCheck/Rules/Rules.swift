@@ -313,7 +313,7 @@ public enum Checker {
         }
         f.status = .fail
         let order = largestDecodableOrder(c, d).map { $0 >= 0 ? "folios up to order \($0)" : "no folio" } ?? ""
-        f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires: the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
+        f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires (a warning only with CONFIG_DEBUG_VM, include/linux/mmdebug.h; without it the kernel stays silent): the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
         f.fix = folioFix(c, d)
         return f
     }
