@@ -144,7 +144,7 @@ extension Report {
     static func observedLine(_ h: HostCheck) -> String? {
         if let o = h.layout.observed {
             let agree = h.observedAgrees == true ? "agrees with the model" : "DIFFERS from the model's \(hex(h.modelled.base.value)) (model-drift)"
-            return "  observed pfn_to_page(0) \(hex(o.pfnToPage0)) in \(o.source) (\(o.via)\(o.readFrom == "live" ? "" : ", recorded in \(o.readFrom)"); \(o.witnesses.count) section witness\(o.witnesses.count == 1 ? "" : "es"); \(agree)\(h.judgesObserved ? "; the rules judge it" : "")"
+            return "  observed pfn_to_page(0) \(hex(o.pfnToPage0)) in \(o.source) (\(o.via)\(o.readFrom == "live" ? "" : ", recorded in \(o.readFrom)")); \(o.witnesses.count) section witness\(o.witnesses.count == 1 ? "" : "es"); \(agree)\(h.judgesObserved ? "; the rules judge it" : "")"
         }
         return h.layout.observedProblem.map { "  observed pfn_to_page(0): not read (\($0)); the model's base is judged" }
     }
