@@ -54,8 +54,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SparseCheckTests",
-            dependencies: ["SparseCheck", "CSparse", "memmap-check", "memmap-fuzz"],
-            exclude: ["Fixtures"]
+            dependencies: ["SparseCheck", "CSparse", "memmap-check", "memmap-fuzz"]
         ),
     ],
     swiftLanguageModes: [.v6]

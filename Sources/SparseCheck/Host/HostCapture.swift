@@ -123,10 +123,7 @@ public enum HostCapture {
         guard var layout = try? HostReader.read(HostFiles()) else {
             return ([("observed_unavailable", .string("the host's layout could not be read"))], .object(running))
         }
-        if layout.arch == .arm64, layout.running.mode == nil, geteuid() == 0 || !paths.requireRoot,
-           let m = HostRun.arm64ModeFromKcore(paths.kcore) {
-            layout.running.mode = m
-        }
+        HostRun.detectARM64Mode(&layout, HostFiles(), paths)
         if let k = layout.running.kaslr {
             running += [("kaslr", .bool(k.value)), ("kaslr_source", .string(k.source))]
         }

@@ -182,14 +182,33 @@ public enum HostRun {
     public static func check(_ files: HostFiles, preset: String? = nil, overrides: Overrides = Overrides(),
                              numa: NumaQuery? = nil, kernel paths: ObservedReader.Paths? = ObservedReader.Paths()) throws -> HostCheck {
         var layout = try HostReader.read(files, numa: numa)
-        if files.isLive, layout.arch == .arm64, layout.running.mode == nil, let p = paths, geteuid() == 0 || !p.requireRoot,
-           let m = arm64ModeFromKcore(p.kcore) {
-            layout.running.mode = m
-        }
+        detectARM64Mode(&layout, files, paths)
         let (config, used) = try layout.config(preset: preset, overrides: overrides, files: files)
         layout.kernelConfigUsed = used
         observe(&layout, config, files, paths)
         return try LayoutChecker.check(layout, config: config, whatIf: NodeLayout.isWhatIf(preset: preset, overrides))
+    }
+
+    /// arm64: the VA size in use, recorded in `running.mode` before the configuration is assembled:
+    /// kcore's linear map (live root), else the kernel log's CPU features against the configured
+    /// CONFIG_ARM64_VA_BITS, else the configured size when it leaves no run-time choice (<= 48).
+    static func detectARM64Mode(_ L: inout NodeLayout, _ files: HostFiles, _ paths: ObservedReader.Paths?) {
+        guard L.arch == .arm64, L.running.mode == nil else { return }
+        if files.isLive, let p = paths, geteuid() == 0 || !p.requireRoot, let m = arm64ModeFromKcore(p.kcore) {
+            L.running.mode = m
+            return
+        }
+        guard let path = L.kernelConfigPath,
+              let b = try? files.bytes(files.isLive ? String(path.dropFirst()) : path, cap: KconfigFile.maxBytes),
+              let k = try? KconfigFile.load(data: Data(b), path: path),
+              let e = k["ARM64_VA_BITS"], let va = UInt32(e.value) else { return }
+        let shift = UInt32((L.hostPageSize ?? 4096).trailingZeroBitCount)
+        if va <= 48 {
+            L.running.mode = Sourced(.arm64(vaBits: va), "\(path): \(k.cite("ARM64_VA_BITS")) leaves no run-time choice")
+        } else if let log = L.kernelLog,
+                  let m = RunningKernel.arm64VABits(dmesg: log, path: L.kernelLogPath ?? "dmesg", configured: va, pageShift: shift) {
+            L.running.mode = m
+        }
     }
 
     /// arm64's VA size in use from kcore: the lowest PT_LOAD segment is the linear map, which starts at

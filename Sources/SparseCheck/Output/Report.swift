@@ -33,8 +33,10 @@ public enum Report {
             pairs.append(("kconfig", .string(k)))
             pairs.append(("kaslr", .bool(c.kaslr)))
             pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
-        } else if c.kaslr {
-            pairs.append(("kaslr", .bool(true)))
+        } else if c.kaslr || c.derivedFrom.contains(where: { $0.hasPrefix("KASLR") }) {
+            // host: KASLR as the running kernel reported it.
+            pairs.append(("kaslr", .bool(c.kaslr)))
+            pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
         }
         pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
         pairs.append(("notes", .array(c.notes.map { .string($0) })))

@@ -84,7 +84,7 @@ struct CLITests {
 /// The configuration and CI-gate commands of issue 3, as a CI job runs them.
 @Suite("memmap-check sweep, --kconfig and CI formats")
 struct CLIGateTests {
-    static let kconfigDir = testsDir.appendingPathComponent("Fixtures/kconfig").path
+    static let kconfigDir = fixture("kconfig")
 
     @Test("sweep: exit 1 on a failing combination, 0 with --fail-on never, one summary per run")
     func sweepExit() throws {

@@ -15,7 +15,7 @@ let packageRoot = testsDir.deletingLastPathComponent().deletingLastPathComponent
 
 /// The fixtures directory, relative to this file.
 func fixture(_ name: String) -> String {
-    testsDir.appendingPathComponent("Fixtures").appendingPathComponent(name).path
+    testsDir.deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name).path
 }
 
 func derivedConfig(_ name: String) throws -> SparseConfig {
