@@ -99,8 +99,54 @@ extension Report {
                 .object([("name", .string(s.name)), ("path", .string(s.path)), ("status", .string(s.status)), ("detail", s.detail.map { .string($0) } ?? .null)])
             })),
             ("notes", .array(h.notes.map { .string($0) })),
+            ("running", runningJSON(L.running)),
+            ("observed", observedJSON(h)),
+            ("observed_unavailable", L.observedProblem.map { .string($0) } ?? .null),
         ]
         return .object(pairs)
+    }
+
+    /// `layout.running`: what the running kernel said about the formulas' inputs, with sources.
+    static func runningJSON(_ r: RunningKernel) -> JSON {
+        func fact<T>(_ f: Sourced<T>?, _ value: (T) -> JSON) -> JSON {
+            f.map { .object([("value", value($0.value)), ("source", .string($0.source))]) } ?? .null
+        }
+        return .object([
+            ("release", fact(r.release) { .string($0) }),
+            ("paging_mode", fact(r.mode) { .string($0.name) }),
+            ("kaslr", fact(r.kaslr) { .bool($0) }),
+            ("page_size", fact(r.pageSize) { .uint($0) }),
+            ("dram_start", fact(r.dramStart) { .string(hex($0)) }),
+            ("numa", fact(r.numa) { .bool($0) }),
+        ])
+    }
+
+    /// `layout.observed`: the real pfn_to_page(0) read from kernel memory, or null.
+    static func observedJSON(_ h: HostCheck) -> JSON {
+        guard let o = h.layout.observed else { return .null }
+        return .object([
+            ("source", .string(o.source)),
+            ("read_from", .string(o.readFrom)),
+            ("pfn_to_page0", .string(hex(o.pfnToPage0))),
+            ("via", .string(o.via)),
+            ("witnesses", .array(o.witnesses.map { w in
+                .object([("section", .uint(w.section)), ("section_mem_map", .string(hex(w.sectionMemMap))), ("pfn_to_page0", .string(hex(w.pfnToPage0)))])
+            })),
+            ("symbols", .object(o.symbols.map { ($0.name, .string(hex($0.value))) })),
+            ("agrees_with_model", h.observedAgrees.map { .bool($0) } ?? .null),
+            ("modelled_pfn_to_page0", .string(hex(h.modelled.base.value))),
+            ("judged", .bool(h.judgesObserved)),
+            ("notes", .array(o.notes.map { .string($0) })),
+        ])
+    }
+
+    /// The text line under the node summary about the observed base.
+    static func observedLine(_ h: HostCheck) -> String? {
+        if let o = h.layout.observed {
+            let agree = h.observedAgrees == true ? "agrees with the model" : "DIFFERS from the model's \(hex(h.modelled.base.value)) (model-drift)"
+            return "  observed pfn_to_page(0) \(hex(o.pfnToPage0)) in \(o.source) (\(o.via)\(o.readFrom == "live" ? "" : ", recorded in \(o.readFrom)")); \(o.witnesses.count) section witness\(o.witnesses.count == 1 ? "" : "es"); \(agree)\(h.judgesObserved ? "; the rules judge it" : "")"
+        }
+        return h.layout.observedProblem.map { "  observed pfn_to_page(0): not read (\($0)); the model's base is judged" }
     }
 
     // MARK: Text
@@ -111,12 +157,13 @@ extension Report {
         var lines: [String] = []
         lines.append("host \(L.origin): kernel \(L.kernelRelease ?? "unknown"), \(L.machine ?? "unknown machine"), \(L.nodes.count) node\(L.nodes.count == 1 ? "" : "s"), \(L.blocks.count) memory blocks of \(L.blockSize.map(Units.human) ?? "unknown size")")
         lines.append("  struct page \(c.structPageSize) B (\(L.structPageSize != nil ? L.structPageSizeSource : "preset, assumed")); page size \(Units.human(c.pageSize)) (\(L.hostPageSize == c.pageSize ? L.hostPageSizeSource ?? "" : "what-if; the host's is \(L.hostPageSize.map(Units.human) ?? "unknown")")); section \(Units.human(UInt64(1) << UInt64(c.sectionSizeBits))); vmemmap backing unit \(Units.human(h.backingUnit)); kernel config: \(L.kernelConfigPath ?? "none found")")
+        if let o = observedLine(h) { lines.append(o) }
         for note in h.notes { lines.append("  note: \(note)") }
         for (n, d) in zip(L.nodes, h.nodes) {
             var head = "node \(n.id)"
             if let cpus = n.cpus ?? n.libnumaCPUs { head += ": cpus \(cpus.isEmpty ? "none" : formatIDList(cpus))" }
             if !n.distances.isEmpty { head += ", distances \(n.distances.map { "\($0.node):\($0.distance)" }.joined(separator: " "))" }
-            if !n.hasDirectory { head += " (no node directory)" }
+            if !n.hasDirectory { head += L.running.numa?.value == false ? " (kernel without NUMA: one node)" : " (no node directory)" }
             lines.append(head)
             if !n.hasMemory {
                 lines.append("  no memory")

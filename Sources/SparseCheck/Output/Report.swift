@@ -36,8 +36,11 @@ public enum Report {
             pairs.append(("kconfig", .string(k)))
             pairs.append(("kaslr", .bool(c.baseRandomized)))
             pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
-        } else if c.baseRandomized {
-            pairs.append(("kaslr", .bool(true)))
+        } else if c.kaslr || c.baseRandomized || c.derivedFrom.contains(where: { $0.hasPrefix("KASLR") }) {
+            // host: KASLR as the running kernel reported it; the base is randomised only where the
+            // release randomises it (x86_64, s390x; arm64 before 7.2).
+            pairs.append(("kaslr", .bool(c.baseRandomized)))
+            pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
         }
         pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
         pairs.append(("notes", .array(c.notes.map { .string($0) })))

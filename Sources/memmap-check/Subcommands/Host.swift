@@ -7,8 +7,10 @@ struct Host: ParsableCommand {
         abstract: "Check this host's NUMA node and memory layout (or a captured tree) against the memmap rules.",
         discussion: """
             Reads libnuma (live host only), /sys/devices/system/node, /sys/devices/system/memory, \
-            /proc/zoneinfo, /proc/iomem and sizeof(struct page) from BTF; reports each node's ranges, \
-            sections, memory blocks and memmap, and the layout rules. Exit 0 unless an error-severity \
+            /proc/zoneinfo, /proc/iomem and sizeof(struct page) from BTF; the running paging mode, KASLR \
+            and page size from /proc/cpuinfo, /proc/cmdline and the kernel log; as root, the real \
+            pfn_to_page(0) from /proc/kcore (judged instead of the model's, and compared with it: \
+            model-drift). Reports each node's ranges, sections, memory blocks and memmap, and the layout rules. Exit 0 unless an error-severity \
             rule fails (1); 2 for bad input; 3 when no layout source can be read.
             """)
 
@@ -30,10 +32,8 @@ struct Host: ParsableCommand {
 
     func run() throws {
         let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
-        var layout = try HostReader.read(files, numa: files.isLive ? LibNuma() : nil)
-        let (config, usedConfig) = try layout.config(preset: options.preset, overrides: Overrides.parse(options.text), files: files)
-        layout.kernelConfigUsed = usedConfig
-        let h = try LayoutChecker.check(layout, config: config)
+        let h = try HostRun.check(files, preset: options.preset, overrides: Overrides.parse(options.text),
+                                  numa: files.isLive ? LibNuma() : nil)
         let policy = FailPolicy.error
         let writer = format.writer(SparseCheck.OutputStream())
         writer.begin(RunInfo(command: .host, policy: policy))

@@ -30,10 +30,7 @@ func derivedConfig(_ name: String) throws -> SparseConfig {
 func hostFixture(_ name: String) -> String { fixture("hosts/\(name)") }
 
 func hostCheck(_ root: String, preset: String? = nil, overrides: Overrides = Overrides()) throws -> HostCheck {
-    let files = try HostFiles(root: root)
-    let layout = try HostReader.read(files)
-    let (config, _) = try layout.config(preset: preset, overrides: overrides, files: files)
-    return try LayoutChecker.check(layout, config: config)
+    try HostRun.check(try HostFiles(root: root), preset: preset, overrides: overrides)
 }
 
 // MARK: The command-line tool
