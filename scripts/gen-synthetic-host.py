@@ -3,7 +3,7 @@
 --root DIR` and `lsmem --sysroot DIR`.
 
 The default is a 24 TiB machine: 196,608 memory blocks of 128 MiB over 16 nodes (the issue-6 host-query
-benchmark). File formats follow the captured qemu fixtures (Tests/SparseCheckTests/Fixtures/hosts) and the
+benchmark). File formats follow the captured qemu fixtures (Tests/Fixtures/hosts) and the
 kernel's sysfs/procfs printers:
 
   sys/devices/system/memory/block_size_bytes        hex without 0x

@@ -18,7 +18,7 @@ for f in $fixtures; do
     out="docs/host-$f.svg"
     # Exit 1 only means an error-severity rule failed: the picture is still written.
     status=0
-    "$bin" host --root "Tests/SparseCheckTests/Fixtures/hosts/$f" --format svg >"$out" || status=$?
+    "$bin" host --root "Tests/Fixtures/hosts/$f" --format svg >"$out" || status=$?
     if [ "$status" -gt 1 ]; then
         echo "make-docs: memmap-check host failed for $f (exit $status)" >&2
         exit "$status"

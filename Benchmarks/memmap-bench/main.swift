@@ -151,7 +151,52 @@ func registry(_ c: Context) -> [Benchmark] {
                 return counts == ref ? nil : "results differ: sweep \(counts) vs C \(ref)"
             }))
     }
+    // JSONL throughput: the issue-12 sweep (3 riscv64 presets x DRAM 0:640G:2M, 983,040 combinations),
+    // every combination a record on stdout, --jobs 2, against the same records formatted by a plain C
+    // loop on one thread (BenchRef/jsonl_ref.c). The two outputs' first 64 KiB must be byte-identical.
+    let jsonlArgs = ["sweep", "--presets", "riscv64-*", "--kernel", "7.1", "--dram-bases", "0:\(jsonlDRAMGiB)G:2M", "--format", "jsonl", "--jobs", "2"]
+    list.append(Benchmark(
+        name: "sweep-jsonl",
+        what: "sweep --format jsonl of \(jsonlCombinations) combinations (riscv64-* x DRAM 0:\(jsonlDRAMGiB)G:2M), --jobs 2, records to a pipe",
+        items: Double(jsonlCombinations), unit: "lines",
+        subject: Side(label: "memmap-check sweep --format jsonl --jobs 2", argv: [c.tool] + jsonlArgs),
+        reference: Side(label: "C formatter, one thread", argv: [c.bench, "--child", "jsonl-c", "\(jsonlDRAMGiB)"]),
+        target: "at least 1 M lines/s, within 5x of the C formatter",
+        check: { a, b in a.output == b.output ? nil : "records differ in the first 64 KiB" }))
     return list
+}
+
+let jsonlDRAMGiB: UInt64 = 640
+let jsonlCombinations: UInt64 = 3 * (jsonlDRAMGiB << 30) / (2 << 20)
+
+/// The C enums' values of a configuration's formulas: cs_riscv_align_form, cs_mask_form,
+/// cs_encode_bound (cs_core.h), for the C reference loops.
+func cForms(_ c: SparseConfig) -> (Int32, Int32, Int32) {
+    let f = c.kernel.formulas
+    return (f.riscvAlign == .section ? 0 : (f.riscvAlign == .maxFolioVmemmapAlign ? 1 : 2),
+            f.mask == .none ? 2 : 1, f.encodeBound == .tesarik2018 ? 0 : 1)
+}
+
+/// `--child jsonl-c GIB`: the JSONL benchmark's records through `bench_jsonl_c_cell`, to stdout.
+func jsonlC(dramGiB: UInt64) throws {
+    let step: UInt64 = 2 << 20, n = (dramGiB << 30) / step
+    var res = bench_sweep_result()
+    res.first_fail = (.max, .max, .max)
+    let counts = RuleID.allCases.map { FailPolicy.error.counts($0.severity) }
+    let t0 = now()
+    for (i, name) in try SweepSpec.presets(matching: "riscv64-*").enumerated() {
+        let c = try SparseConfig.make(preset: name)
+        guard case let .riscv64(vaBits, pageOffset) = c.layout else { throw BenchError.failed("\(name): not riscv64") }
+        let prefix = JSONLRecord.cellPrefix(source: name, config: c, maxFolioOrder: try Checker.check(c).derived.maxFolioOrder)
+        let rc = prefix.withUnsafeBufferPointer { p in
+            counts.withUnsafeBufferPointer { k in
+                c.withCConfig { let f = cForms(c); return bench_jsonl_c_cell($0, f.0, f.1, f.2, vaBits, pageOffset, UInt64(i) * n, 0, step, n, p.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, p.count, k.baseAddress, 1, &res) }
+            }
+        }
+        guard rc == 0 else { throw BenchError.failed("C loop: cs_status \(rc)") }
+    }
+    bench_jsonl_c_flush(1)
+    FileHandle.standardError.write(Data("seconds=\(now() - t0) evaluated \(res.evaluated) failed \(res.failed)\n".utf8))
 }
 
 // MARK: In-process children
@@ -179,12 +224,7 @@ func sweepC(dramGiB: UInt64) throws {
             o.kernel = KernelTarget(release: release)
             let c = try SparseConfig.make(preset: name, overrides: o)
             guard case let .riscv64(vaBits, pageOffset) = c.layout else { throw BenchError.failed("\(name): not riscv64") }
-            let f = c.kernel.formulas
-            // The C enums' values: cs_riscv_align_form, cs_mask_form, cs_encode_bound (cs_core.h).
-            let forms: (Int32, Int32, Int32) = (
-                f.riscvAlign == .section ? 0 : (f.riscvAlign == .maxFolioVmemmapAlign ? 1 : 2),
-                f.mask == .none ? 2 : 1, f.encodeBound == .tesarik2018 ? 0 : 1)
-            cells.append((c, forms, vaBits, pageOffset))
+            cells.append((c, cForms(c), vaBits, pageOffset))
         }
     }
     let t0 = now()
@@ -227,6 +267,10 @@ func syntheticLayout(tib: UInt64, nodes: Int = 64) -> NodeLayout {
 
 /// `--child KIND ARG`: one in-process measurement, printed as `seconds=T key=value...`.
 func child(_ kind: String, _ arg: String) throws {
+    if kind == "jsonl-c" {
+        guard let gib = UInt64(arg) else { throw BenchError.failed("--child jsonl-c: expected GiB") }
+        return try jsonlC(dramGiB: gib)
+    }
     if kind == "sweep-c" {
         guard let gib = UInt64(arg) else { throw BenchError.failed("--child sweep-c: expected GiB") }
         return try sweepC(dramGiB: gib)

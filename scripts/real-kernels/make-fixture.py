@@ -78,7 +78,7 @@ elif machine == 's390x':
     mode = 'default'
     how = 's390x has one paging layout per release here'
 
-cfg_text = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../Tests/SparseCheckTests/Fixtures/kconfig',
+cfg_text = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../Tests/Fixtures/kconfig',
                              'debian-%s-%s-%s.config' % ({'x86_64': 'amd64', 'aarch64': 'arm64', 'riscv64': 'riscv64', 'ppc64le': 'ppc64el', 's390x': 's390x'}[machine],
                                                          re.sub(r'^\d+\.\d+\.\d+\+deb\d+-', '', release), release.split('+')[0]))).read()
 randomize_base = 'CONFIG_RANDOMIZE_BASE=y' in cfg_text
@@ -154,7 +154,7 @@ ver = release.split('+')[0]
 cfg = 'debian-%s-%s-%s.config' % (debarch, flavour, ver)
 os.makedirs(os.path.join(dst, 'boot'), exist_ok=True)
 # a real copy (git stores the identical blob once): `host --root` refuses links that leave the tree
-shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../Tests/SparseCheckTests/Fixtures/kconfig', cfg),
+shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../Tests/Fixtures/kconfig', cfg),
             os.path.join(dst, 'boot', 'config-' + release))
 with open(os.path.join(dst, 'real.json'), 'w') as f:
     json.dump(real, f, indent=2)

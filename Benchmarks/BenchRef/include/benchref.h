@@ -41,6 +41,16 @@ typedef struct bench_sweep_result {
 int bench_sweep_c_cell(const void *cfg, int riscv_align_form, int mask_form, int encode_bound, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
                        uint64_t dram0, uint64_t step, uint64_t n, bench_sweep_result *r);
 
+/* The JSONL formatter's physical limit: bench_sweep_c_cell()'s loop, each evaluated combination also
+ * formatted as the JSONL record `sweep --format jsonl` writes (docs/json-schema.md), by hand on bytes,
+ * into a 1 MiB buffer written to fd when full. prefix: the cell's shared fields (`,"source":...,"hvo":...`),
+ * made by the caller as the sweep makes them; counts: which rules fail the run (the --fail-on policy).
+ * The caller flushes the remainder with bench_jsonl_c_flush(). Returns 0, or the failing cs_status. */
+int bench_jsonl_c_cell(const void *cfg, int riscv_align_form, int mask_form, int encode_bound, uint32_t va_bits, uint64_t page_offset, uint64_t first_index,
+                       uint64_t dram0, uint64_t step, uint64_t n, const char *prefix, size_t prefix_len,
+                       const bool counts[3], int fd, bench_sweep_result *r);
+void bench_jsonl_c_flush(int fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,4 @@
-/* cs_arch.h — per-architecture vmemmap bases (arch/*) (part of the CSparse mirror; include csparse.h). */
+/* cs_arch.h — per-architecture vmemmap bases (arch/...) (part of the CSparse mirror; include csparse.h). */
 #ifndef CS_ARCH_H
 #define CS_ARCH_H
 
@@ -38,7 +38,7 @@ static inline cs_status cs_arm64_vmemmap_start(const cs_config *c, uint32_t va_b
     return cs_sub(vmemmap_end, size, out);
 }
 
-/* arm64 ARM64_MEMSTART_ALIGN — arch/arm64/include/asm/kernel-pgtable.h / memory.h:
+/* arm64 ARM64_MEMSTART_ALIGN — arch/arm64/mm/init.c (7.2:77-95, 7.3:79-97; asm/kernel-pgtable.h in older trees):
  * ARM64_MEMSTART_SHIFT < SECTION_SIZE_BITS ? 1UL << SECTION_SIZE_BITS : 1UL << ARM64_MEMSTART_SHIFT
  * (ARM64_MEMSTART_SHIFT is PUD_SHIFT with 4K pages, CONT_PMD_SHIFT with 16K, PMD_SHIFT with 64K). */
 static inline cs_status cs_arm64_memstart_align(const cs_config *c, uint32_t memstart_shift, uint64_t *out)

@@ -49,7 +49,7 @@ typedef enum cs_mask_form {
     CS_MASK_V3V4 = 0,   /* v3/v4: CONFIG_SPARSEMEM_VMEMMAP && is_power_of_2(sizeof(struct page)) */
     CS_MASK_MERGED = 1, /* v5..v7, 7.1, 7.2 (page-flags.h:208): CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP
                            && is_power_of_2(...) */
-    CS_MASK_NONE = 2,   /* before 7.1: no compound_info_has_mask(); tails always hold head + 1 */
+    CS_MASK_NONE = 2,   /* before 7.1: no compound_info_has_mask(); tails always hold head | 1 */
 } cs_mask_form;
 
 /* The two forms of the section_mem_map encoding's build-time bound: in sparse_encode_mem_map()

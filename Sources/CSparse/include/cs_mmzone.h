@@ -179,7 +179,8 @@ static inline cs_status cs_subsections_per_section(const cs_config *c, uint64_t 
     return cs_bit(c, c->section_size_bits - CS_SUBSECTION_SHIFT, out);
 }
 
-/* subsection_map_index() — mm/sparse.c: (pfn & ~(PAGE_SECTION_MASK)) / PAGES_PER_SUBSECTION. */
+/* subsection_map_index() — include/linux/mmzone.h (static inline; 7.2:2192-2195, 7.3:2198-2201):
+ * (pfn & ~(PAGE_SECTION_MASK)) / PAGES_PER_SUBSECTION. */
 static inline cs_status cs_subsection_map_index(const cs_config *c, uint64_t pfn, uint64_t *out)
 {
     uint64_t mask, pps;

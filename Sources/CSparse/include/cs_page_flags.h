@@ -34,7 +34,8 @@ static inline cs_status cs_compound_info_mask(const cs_config *c, uint32_t order
 }
 
 /* set_compound_head() — include/linux/page-flags.h: the word a tail of a folio of `order` whose head
- * struct page is at `head` stores: the mask when compound_info_has_mask(), else (unsigned long)head + 1. */
+ * struct page is at `head` stores: the mask when compound_info_has_mask(), else (unsigned long)head | 1
+ * (page-flags.h 7.2/7.3:264; the same value, a struct page address being even). */
 static inline cs_status cs_set_compound_head(const cs_config *c, cs_mask_form form, uint64_t head,
                                              uint32_t order, uint64_t *out)
 {

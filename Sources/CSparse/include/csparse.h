@@ -22,7 +22,7 @@
  *   cs_mmzone.h       sections, section_mem_map flags/encoding, folio limits (include/linux/mmzone.h)
  *   cs_page_flags.h   mask-encoded compound_info (include/linux/page-flags.h)
  *   cs_memory_model.h pfn_to_page, memmap sizes, HVO (memory_model.h, mm/sparse.c, hugetlb_vmemmap.h)
- *   cs_arch.h         per-architecture vmemmap bases (arch/*)
+ *   cs_arch.h         per-architecture vmemmap bases (arch/...)
  *   cs_sparse.h       config validation and sparse_init()'s checks (mm/sparse.c)
  *   cs_oracle.h       the brute-force decode oracle (not a kernel function)
  */

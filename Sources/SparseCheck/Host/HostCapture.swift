@@ -12,7 +12,7 @@ public enum HostCapture {
 
     /// The files `host` reads, relative to `/`, for this host's node and memory-block ids.
     static func plan(_ src: HostFiles, release: String?) -> (files: [String], links: [(String, String)]) {
-        var files = ["proc/version", "proc/sys/kernel/osrelease", "proc/zoneinfo", "proc/iomem", "proc/cpuinfo",
+        var files = ["proc/version", "proc/sys/kernel/osrelease", "proc/zoneinfo", "proc/iomem", "proc/cpuinfo", "proc/cmdline",
                      "proc/config.gz", "sys/kernel/btf/vmlinux", "sys/kernel/mm/transparent_hugepage/hpage_pmd_size"]
         if let r = release { files.append("boot/config-\(r)") }
         var links: [(String, String)] = []
@@ -33,7 +33,8 @@ public enum HostCapture {
         return (files, links)
     }
 
-    public static func capture(to dir: String, numa: NumaQuery? = LibNuma()) throws -> Summary {
+    public static func capture(to dir: String, numa: NumaQuery? = LibNuma(),
+                               kernel paths: ObservedReader.Paths = ObservedReader.Paths()) throws -> Summary {
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: dir), !existing.isEmpty {
             throw InputError("capture \(dir)", expected: "a new or empty directory (it holds \(existing.count) entries)")
@@ -96,6 +97,8 @@ public enum HostCapture {
                 libnuma.append(("nodes", .array(nodes)))
             }
         }
+        if let log = HostReader.liveKernelLog() { try write("dmesg.txt", Data(log.utf8)) }
+        let (observed, running) = observe(paths)
         let iso = ISO8601DateFormatter().string(from: Date())
         let manifest = JSON.object([
             ("schema", .string("memmap-check-capture/1")),
@@ -107,8 +110,39 @@ public enum HostCapture {
             ("absent", .array(missing.map { .string($0) })),
             ("unreadable", .array(unreadable.map { .object([("path", .string($0.0)), ("error", .string($0.1))]) })),
             ("libnuma", .object(libnuma)),
-        ])
+            ("running", running),
+        ] + observed)
         try write(HostReader.manifestName, Data((manifest.serialized(indent: 2) + "\n").utf8))
         return Summary(written: written.count, unreadable: unreadable.map { "\($0.0): \($0.1)" }, manifest: dir + "/" + HostReader.manifestName)
+    }
+
+    /// The live kernel's observed base and the boot facts a tree cannot carry, for the manifest:
+    /// `observed` (or `observed_unavailable` with the reason) and `running`.
+    static func observe(_ paths: ObservedReader.Paths) -> (observed: [(String, JSON)], running: JSON) {
+        var running: [(String, JSON)] = [("read_as_uid", .uint(UInt64(geteuid()))), ("memmap_check", .string(ToolVersion.current))]
+        guard var layout = try? HostReader.read(HostFiles()) else {
+            return ([("observed_unavailable", .string("the host's layout could not be read"))], .object(running))
+        }
+        HostRun.detectARM64Mode(&layout, HostFiles(), paths)
+        if let k = layout.running.kaslr {
+            running += [("kaslr", .bool(k.value)), ("kaslr_source", .string(k.source))]
+        }
+        if case let .arm64(va)? = layout.running.mode?.value, let s = layout.running.mode?.source {
+            running += [("arm64_va_bits", .uint(UInt64(va))), ("arm64_va_bits_source", .string(s))]
+        }
+        guard let (config, _) = try? layout.config(preset: nil, overrides: Overrides(), files: HostFiles()) else {
+            return ([("observed_unavailable", .string("no configuration for this host"))], .object(running))
+        }
+        switch ObservedReader.read(config, paths: paths) {
+        case let .success(o):
+            var j = ObservedReader.manifestJSON(o)
+            if case var .object(p) = j {
+                p.append(("how", .string("read as uid \(geteuid()) from \(paths.kcore) at the addresses \(paths.kallsyms) gives, by memmap-check \(ToolVersion.current)")))
+                j = .object(p)
+            }
+            return ([("observed", j)], .object(running))
+        case let .failure(e):
+            return ([("observed_unavailable", .string(e.description))], .object(running))
+        }
     }
 }

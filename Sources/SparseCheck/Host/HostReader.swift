@@ -89,20 +89,21 @@ public enum HostReader {
                 L.hostPageSizeSource = manifestName
             }
         }
-        if L.hostPageSize == nil,
-           let t = try? files.text("sys/kernel/mm/transparent_hugepage/hpage_pmd_size"), let pmd = UInt64(t), pmd.nonzeroBitCount == 1 {
-            // PMD_SIZE = PAGE_SIZE * (PAGE_SIZE / 8) with 8-byte page-table entries.
-            let shift = (pmd.trailingZeroBitCount + 3) / 2
-            L.hostPageSize = 1 << UInt64(shift)
-            L.hostPageSizeSource = "THP hpage_pmd_size \(pmd) = PAGE_SIZE^2 / 8"
-        }
         if let cpuinfo = try? files.text("proc/cpuinfo") {
             note("cpuinfo", "proc/cpuinfo", "ok")
             if let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
                 L.la57 = flags.split(separator: " ").contains("la57")
             }
             if L.machine == nil { L.machine = machineFromCPUInfo(cpuinfo) }
+            if var m = RunningKernel.mode(cpuinfo: cpuinfo, machine: L.machine) {
+                if !files.isLive { m.source = m.source.replacingOccurrences(of: "/proc/cpuinfo", with: "proc/cpuinfo") }
+                L.running.mode = m
+            }
         }
+        if let r = L.kernelRelease {
+            L.running.release = Sourced(r, files.isLive ? "uname(2) release" : (files.exists("proc/sys/kernel/osrelease") ? "proc/sys/kernel/osrelease" : "proc/version"))
+        }
+        readBootFacts(files, manifest, &L)
 
         // sizeof(struct page) from BTF.
         let btfPath = "sys/kernel/btf/vmlinux"
@@ -127,6 +128,8 @@ public enum HostReader {
             note("kernel config", configCandidates.joined(separator: " or "), "missing", "neither /proc/config.gz nor /boot/config-<release> exists")
         }
 
+        readPageSize(files, manifest, &L)
+
         // Node tree.
         var nodeDirs: [Int] = []
         var nodeTreeOK = false
@@ -134,6 +137,10 @@ public enum HostReader {
             nodeDirs = try files.listIDs(nodeDir, prefix: "node").map(\.id)
             nodeTreeOK = true
             note("node tree", nodeDir, "ok", "\(nodeDirs.count) node directories")
+        } catch let e as HostFileError where e.kind == "missing" {
+            // A kernel without CONFIG_NUMA has no node directory at all (Debian s390x): one node.
+            L.running.numa = Sourced(false, "no \(files.display(nodeDir)) (a kernel without CONFIG_NUMA)")
+            note("node tree", nodeDir, "absent", "\(files.display(nodeDir)) does not exist: a kernel without NUMA, reported as one node (0)")
         } catch {
             failed("node tree", error)
         }
@@ -259,6 +266,7 @@ public enum HostReader {
             L.numa.available = avail
             if avail < 0 {
                 L.numa.note = "numa_available() = \(avail): the kernel has no NUMA support"
+                if L.running.numa == nil { L.running.numa = Sourced(false, "numa_available() = \(avail)") }
             } else {
                 let maxNode = numa.maxNode()
                 L.numa.maxNode = maxNode
@@ -280,20 +288,99 @@ public enum HostReader {
             let tried = [nodeDir, memoryDir + "/block_size_bytes", "proc/zoneinfo"].map(files.display).joined(separator: ", ")
             throw EnvironmentError(files.root ?? "host", problem: "no layout source could be read (\(tried))")
         }
-        if nodes.isEmpty {
-            // No node directory: one node from the memory-block tree.
-            var n = Node(id: 0)
+        if nodes.isEmpty || (nodeDirs.isEmpty && nodes.count == 1 && nodes[0] != nil) {
+            // No node directory: one node (0) holding every memory block, wherever the kernel lists them.
+            var n = nodes[0] ?? Node(id: 0)
             n.hasDirectory = false
             n.blockIDs = L.blocks.map(\.id)
             for i in L.blocks.indices where L.blocks[i].nodes.isEmpty { L.blocks[i].nodes = [0] }
             nodes[0] = n
             let why = L.numa.note.map { "\($0); " } ?? ""
-            L.numa.note = why + "no node directory under \(files.display(nodeDir)): reporting one node (0) from the memory-block tree"
+            L.numa.note = why + (L.running.numa?.value == false
+                ? "kernel without NUMA (no \(files.display(nodeDir))): one node (0) with every memory block"
+                : "no node directory under \(files.display(nodeDir)): reporting one node (0) from the memory-block tree")
         }
         L.nodes = nodes.values.sorted { $0.id < $1.id }
         if !blocksOK { L.blocks = [] }
         computeRanges(&L)
+        L.running.dramStart = RunningKernel.dramStart(L, pageSize: L.hostPageSize)
         return L
+    }
+
+    /// The kernel's page size from the best source the tree has: the live kernel (sysconf), a tree's
+    /// proc/self/smaps KernelPageSize, the capture manifest, the kernel config's page-size symbols, an
+    /// architecture with only 4 KiB pages, and only then THP's PMD size (PAGE_SIZE^2 / 8 holds for 4K
+    /// and 64K hash, not for radix 64K whose PMD is 2 MiB).
+    static func readPageSize(_ files: HostFiles, _ manifest: [String: Any]?, _ L: inout NodeLayout) {
+        if L.hostPageSize == nil, !files.isLive, let t = try? files.text("proc/self/smaps"), let p = RunningKernel.pageSize(smaps: t) {
+            L.hostPageSize = p
+            L.hostPageSizeSource = "KernelPageSize in proc/self/smaps"
+        }
+        if L.hostPageSize == nil, let p = manifest?["page_size"] as? Int, p > 0 {
+            L.hostPageSize = UInt64(p)
+            L.hostPageSizeSource = manifestName
+        }
+        if L.hostPageSize == nil, let path = L.kernelConfigPath {
+            let rel = files.isLive ? String(path.dropFirst()) : path
+            if let b = try? files.bytes(rel, cap: KconfigFile.maxBytes), let k = try? KconfigFile.load(data: Data(b), path: path),
+               let p = RunningKernel.pageSize(kconfig: k) {
+                L.hostPageSize = p.value
+                L.hostPageSizeSource = p.source
+            }
+        }
+        if L.hostPageSize == nil, let m = L.machine, ["x86_64", "amd64", "s390x", "riscv64"].contains(m) {
+            L.hostPageSize = 4096
+            L.hostPageSizeSource = "\(m) has only 4 KiB pages"
+        }
+        if L.hostPageSize == nil,
+           let t = try? files.text("sys/kernel/mm/transparent_hugepage/hpage_pmd_size"), let pmd = UInt64(t), pmd.nonzeroBitCount == 1 {
+            // PMD_SIZE = PAGE_SIZE * (PAGE_SIZE / 8) with 8-byte page-table entries.
+            let shift = (pmd.trailingZeroBitCount + 3) / 2
+            L.hostPageSize = 1 << UInt64(shift)
+            L.hostPageSizeSource = "THP hpage_pmd_size \(pmd) = PAGE_SIZE^2 / 8 (a guess: no better source)"
+        }
+        if let p = L.hostPageSize, let s = L.hostPageSizeSource { L.running.pageSize = Sourced(p, s) }
+    }
+
+    /// The dmesg files a captured tree may hold.
+    static let dmesgNames = ["dmesg.txt", "dmesg", "var/log/dmesg"]
+
+    /// KASLR and (arm64) the VA size from the kernel command line and the kernel log.
+    static func readBootFacts(_ files: HostFiles, _ manifest: [String: Any]?, _ L: inout NodeLayout) {
+        if let t = try? files.text("proc/cmdline"), let k = RunningKernel.kaslr(cmdline: t, path: files.display("proc/cmdline")) {
+            L.running.kaslr = k
+        }
+        var log: (text: String, path: String)?
+        if files.isLive {
+            if let t = liveKernelLog() { log = (t, "dmesg (syslog(2))") }
+        } else if let name = dmesgNames.first(where: { files.exists($0) }), let t = try? files.text(name, cap: 16 << 20) {
+            log = (t, name)
+        }
+        if let log {
+            if L.running.kaslr == nil, let k = RunningKernel.kaslr(dmesg: log.text, path: log.path) { L.running.kaslr = k }
+            L.kernelLog = log.text
+            L.kernelLogPath = log.path
+        }
+        if let r = manifest?["running"] as? [String: Any] {
+            if L.running.kaslr == nil, let k = r["kaslr"] as? Bool, let s = r["kaslr_source"] as? String {
+                L.running.kaslr = Sourced(k, "\(manifestName) (at capture: \(s))")
+            }
+            if L.running.mode == nil, let va = r["arm64_va_bits"] as? Int, let s = r["arm64_va_bits_source"] as? String {
+                L.running.mode = Sourced(.arm64(vaBits: UInt32(va)), "\(manifestName) (at capture: \(s))")
+            }
+        }
+    }
+
+    /// The kernel log (klogctl(SYSLOG_ACTION_READ_ALL), at most 4 MiB), or nil without CAP_SYSLOG under
+    /// dmesg_restrict.
+    static func liveKernelLog() -> String? {
+        let cap = 4 << 20
+        var buf = [CChar](repeating: 0, count: cap)
+        let n = buf.withUnsafeMutableBufferPointer { ck_klog_read_all($0.baseAddress, Int32(cap)) }
+        guard n > 0 else { return nil }
+        return buf.withUnsafeBufferPointer { p in
+            String(decoding: UnsafeRawBufferPointer(start: p.baseAddress, count: Int(n)), as: UTF8.self)
+        }
     }
 
     // MARK: Ranges

@@ -32,6 +32,15 @@ public struct NodeLayout: Sendable {
     public var systemRAM: [PhysRange]?
     /// Each source and what became of it.
     public var sources: [SourceStatus] = []
+    /// What the running kernel says about the formulas' inputs (release, mode, KASLR, page size, DRAM start).
+    public var running = RunningKernel()
+    /// The kernel log when readable (live: syslog(2); a tree: dmesg.txt), and where it came from.
+    public var kernelLog: String?
+    public var kernelLogPath: String?
+    /// The real pfn_to_page(0) read from kernel memory (or a capture's record of it), when it could be.
+    public var observed: ObservedBase?
+    /// Why it could not be read (not root, no kcore, kallsyms zeroed, lockdown, a symbol missing).
+    public var observedProblem: String?
 
     public init(origin: String, structPageSizeSource: String = "preset") {
         self.origin = origin

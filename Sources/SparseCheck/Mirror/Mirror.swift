@@ -220,17 +220,17 @@ struct CMirror {
     }
 
     /// cs_sparse_init_checks(): every number the rules read, for a vmemmap at `base`.
-    func sparseInitChecks(base: UInt64) throws -> Verdict {
+    func sparseInitChecks(base: UInt64) throws -> CVerdict {
         var c = cfg
-        var v = Verdict()
+        var v = CVerdict()
         try Self.check(cs_sparse_init_checks(&c, base, &v.raw), "sparse_init() checks")
         return v
     }
 
     /// The configuration half of cs_sparse_init_checks() (once per sweep cell).
-    func sparseInitConfig() throws -> Verdict {
+    func sparseInitConfig() throws -> CVerdict {
         var c = cfg
-        var v = Verdict()
+        var v = CVerdict()
         try Self.check(cs_sparse_init_config(&c, &v.raw), "sparse_init() checks")
         return v
     }
@@ -238,13 +238,13 @@ struct CMirror {
     /// The base half (cs_sparse_init_base()): the sweep's hot path, allocation-free; false when the base
     /// does not fit BITS_PER_LONG.
     @inline(__always)
-    mutating func sparseInitBase(_ base: UInt64, _ v: inout Verdict) -> Bool {
+    mutating func sparseInitBase(_ base: UInt64, _ v: inout CVerdict) -> Bool {
         cs_sparse_init_base(&cfg, base, &v.raw) == CS_OK
     }
 }
 
 /// The C verdict (cs_verdict) of sparse_init()'s checks, read through typed accessors.
-struct Verdict {
+struct CVerdict {
     var raw = cs_verdict()
 
     @inline(__always) var vmemmap: UInt64 { raw.vmemmap }

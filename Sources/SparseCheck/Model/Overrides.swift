@@ -45,6 +45,26 @@ public struct Overrides: Equatable, Sendable {
 }
 
 extension SparseConfig {
+    /// Uses `v` as the DRAM start (`--dram-base`, a sweep's DRAM axis): the preset default is then no
+    /// longer assumed, so the report stops saying it is.
+    public mutating func useDRAMBase(_ v: UInt64) {
+        dramBase = v
+        assumed.removeAll { $0.hasPrefix(Self.dramAssumption) }
+    }
+
+    /// Uses `v` as pfn_to_page(0) (`--vmemmap-base`, a sweep's base axis): the DRAM start no longer
+    /// places the base, so it is no longer an assumption of the report.
+    public mutating func useVmemmapBase(_ v: UInt64) {
+        vmemmapBaseOverride = v
+        assumed.removeAll { a in Self.baseInputAssumptions.contains { a.hasPrefix($0) } }
+    }
+
+    /// The `assumed` entries that are inputs of the architecture's base formula only (the DRAM start,
+    /// s390's __abs_lowcore inputs): no longer assumptions once pfn_to_page(0) is given.
+    static let baseInputAssumptions = [dramAssumption, "no KASLR; memory below 4 TiB", "memory below 4 TiB and no vmalloc="]
+
+    static let dramAssumption = "DRAM start"
+
     /// A preset's configuration with `overrides` applied: page-size-dependent defaults are re-derived
     /// first, then explicit values win, then CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP is re-derived unless set.
     public static func make(preset name: String?, overrides o: Overrides = Overrides()) throws -> SparseConfig {
@@ -74,11 +94,10 @@ extension SparseConfig {
         if let v = o.structPageSize { c.structPageSize = v }
         if let v = o.maxPageOrder { c.maxPageOrder = v }
         if let v = o.maxFolioOrder { c.maxFolioOrderOverride = v }
-        if let v = o.vmemmapBase { c.vmemmapBaseOverride = v }
+        if let v = o.vmemmapBase { c.useVmemmapBase(v) }
         if let v = o.dramBase {
             if c.baseDependsOnDRAM {
-                c.dramBase = v
-                c.assumed.removeAll { $0.hasPrefix("DRAM start") }
+                c.useDRAMBase(v)
             } else {
                 c.notes.append("\(OptionName.dramBase.flag) has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
             }
@@ -88,6 +107,9 @@ extension SparseConfig {
                 c.notes.append("\(OptionName.kaslr.flag) has no effect on \(c.arch.rawValue): its vmemmap base is not randomised")
             } else {
                 c.kaslr = v
+                if v, case .arm64 = c.layout, !c.kernel.formulas.arm64LinearMapRandomized {
+                    c.notes.append("\(OptionName.kaslr.flag) has no effect on arm64 with kernel \(c.kernel.label): arm64_memblock_init() has no memstart_offset_seed (no linear-map randomisation), KASLR moves only the kernel image")
+                }
             }
         }
         if let v = o.zoneDevice { c.zoneDevice = v }
@@ -104,9 +126,9 @@ extension SparseConfig {
         } else if c.kconfigPath == nil || o.vmemmap != nil {
             c = c.withKconfigHVO()
         }
-        if c.baseDependsOnDRAM && o.dramBase == nil && o.vmemmapBase == nil, let d = c.dramBase,
-           !c.assumed.contains(where: { $0.hasPrefix("DRAM start") }) {
-            c.assumed.append("DRAM start \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with \(OptionName.dramBase.flag))")
+        if c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil && o.dramBase == nil, let d = c.dramBase,
+           !c.assumed.contains(where: { $0.hasPrefix(Self.dramAssumption) }) {
+            c.assumed.append("\(Self.dramAssumption) \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with \(OptionName.dramBase.flag))")
         }
         return c
     }

@@ -1,7 +1,7 @@
-/// Renders `host`: the `check` document (schema `memmap-check/1`) plus a `layout` object, or text per node.
+/// Renders `host`: the `check` document (schema `memmap-check/2`) plus a `layout` object, or text per node.
 extension Report {
-    public static func document(_ h: HostCheck, failOn: Severity = .error) -> JSON {
-        guard case var .object(pairs) = document([h.result], failOn: failOn) else { return .null }
+    public static func document(_ h: HostCheck, policy: FailPolicy = .error) -> JSON {
+        guard case var .object(pairs) = document([h.result], policy: policy) else { return .null }
         pairs.append(("layout", layoutJSON(h)))
         return .object(pairs)
     }
@@ -99,24 +99,116 @@ extension Report {
                 .object([("name", .string(s.name)), ("path", .string(s.path)), ("status", .string(s.status)), ("detail", s.detail.map { .string($0) } ?? .null)])
             })),
             ("notes", .array(h.notes.map { .string($0) })),
+            ("running", runningJSON(L.running)),
+            ("observed", observedJSON(h)),
+            ("observed_unavailable", L.observedProblem.map { .string($0) } ?? .null),
+            ("preview", previewJSON(h.preview, policy: .error)),
         ]
         return .object(pairs)
     }
 
+    /// `layout.preview`: what another release's formulas would conclude for this host (null when no
+    /// preview applies). Outside `results`, `status` and `summary`: never part of the verdict.
+    static func previewJSON(_ p: UpgradePreview?, policy: FailPolicy) -> JSON {
+        guard let p else { return .null }
+        return .object([
+            ("kernel", .string(p.kernel.label)),
+            ("running_release", p.runningRelease.map { .string($0) } ?? .null),
+            ("compared_with", .string(p.comparedWith)),
+            ("requested", .bool(p.requested)),
+            ("pfn_to_page0", .string(hex(p.pfnToPage0))),
+            ("vmemmap_base_formula", .string(p.result.base.formula)),
+            ("paging_mode", p.result.config.pagingMode.map { .string($0.rawValue) } ?? .null),
+            ("max_folio_vmemmap_align", .uint(p.result.derived.maxFolioVmemmapAlign)),
+            ("differs", .array(p.differs.map { .string($0) })),
+            ("findings", .array(p.result.findings.map(json))),
+            ("would_be", .string(policy.verdict(p.result).status)),
+            ("summary", .string(p.summary)),
+        ])
+    }
+
+    /// The text block after the verdict: the summary, a reminder that it is a preview, the base, and
+    /// each config rule's status with its required and actual alignment (and the check's status where
+    /// it differs).
+    static func previewLines(_ h: HostCheck) -> [String] {
+        guard let p = h.preview else { return [] }
+        var lines = [p.summary]
+        lines.append("  preview only: not part of the checks, the result or the exit code above (--no-preview omits it, --preview-kernel picks the release)")
+        lines.append("  base: \(p.result.base.formula)")
+        for f in p.result.findings {
+            let tag = f.status == .pass ? "PASS" : (f.status == .skip ? "SKIP" : (f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")))
+            var line = "  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.padding(toLength: 23, withPad: " ", startingAt: 0))"
+            if f.status == .skip {
+                line += " \(f.reason ?? "skipped")"
+            } else {
+                line += " required \(f.required.map(Units.human) ?? "-"), actual \(f.actualAlignment.map(Units.human) ?? "-")"
+            }
+            if p.differs.contains(f.rule), let was = h.modelled.findings.first(where: { $0.rule == f.rule }) {
+                line += " (kernel \(p.comparedWith): \(was.status.rawValue)\(was.required.map { ", required \(Units.human($0))" } ?? ""))"
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// `layout.running`: what the running kernel said about the formulas' inputs, with sources.
+    static func runningJSON(_ r: RunningKernel) -> JSON {
+        func fact<T>(_ f: Sourced<T>?, _ value: (T) -> JSON) -> JSON {
+            f.map { .object([("value", value($0.value)), ("source", .string($0.source))]) } ?? .null
+        }
+        return .object([
+            ("release", fact(r.release) { .string($0) }),
+            ("paging_mode", fact(r.mode) { .string($0.name) }),
+            ("kaslr", fact(r.kaslr) { .bool($0) }),
+            ("page_size", fact(r.pageSize) { .uint($0) }),
+            ("dram_start", fact(r.dramStart) { .string(hex($0)) }),
+            ("numa", fact(r.numa) { .bool($0) }),
+        ])
+    }
+
+    /// `layout.observed`: the real pfn_to_page(0) read from kernel memory, or null.
+    static func observedJSON(_ h: HostCheck) -> JSON {
+        guard let o = h.layout.observed else { return .null }
+        return .object([
+            ("source", .string(o.source)),
+            ("read_from", .string(o.readFrom)),
+            ("pfn_to_page0", .string(hex(o.pfnToPage0))),
+            ("via", .string(o.via)),
+            ("witnesses", .array(o.witnesses.map { w in
+                .object([("section", .uint(w.section)), ("section_mem_map", .string(hex(w.sectionMemMap))), ("pfn_to_page0", .string(hex(w.pfnToPage0)))])
+            })),
+            ("symbols", .object(o.symbols.map { ($0.name, .string(hex($0.value))) })),
+            ("agrees_with_model", h.observedAgrees.map { .bool($0) } ?? .null),
+            ("modelled_pfn_to_page0", .string(hex(h.modelled.base.value))),
+            ("judged", .bool(h.judgesObserved)),
+            ("notes", .array(o.notes.map { .string($0) })),
+        ])
+    }
+
+    /// The text line under the node summary about the observed base.
+    static func observedLine(_ h: HostCheck) -> String? {
+        if let o = h.layout.observed {
+            let agree = h.observedAgrees == true ? "agrees with the model" : "DIFFERS from the model's \(hex(h.modelled.base.value)) (model-drift)"
+            return "  observed pfn_to_page(0) \(hex(o.pfnToPage0)) in \(o.source) (\(o.via)\(o.readFrom == "live" ? "" : ", recorded in \(o.readFrom)")); \(o.witnesses.count) section witness\(o.witnesses.count == 1 ? "" : "es"); \(agree)\(h.judgesObserved ? "; the rules judge it" : "")"
+        }
+        return h.layout.observedProblem.map { "  observed pfn_to_page(0): not read (\($0)); the model's base is judged" }
+    }
+
     // MARK: Text
 
-    public static func text(_ h: HostCheck, failOn: Severity = .error) -> String {
+    public static func text(_ h: HostCheck, policy: FailPolicy = .error) -> String {
         let L = h.layout
         let c = h.result.config
         var lines: [String] = []
         lines.append("host \(L.origin): kernel \(L.kernelRelease ?? "unknown"), \(L.machine ?? "unknown machine"), \(L.nodes.count) node\(L.nodes.count == 1 ? "" : "s"), \(L.blocks.count) memory blocks of \(L.blockSize.map(Units.human) ?? "unknown size")")
         lines.append("  struct page \(c.structPageSize) B (\(L.structPageSize != nil ? L.structPageSizeSource : "preset, assumed")); page size \(Units.human(c.pageSize)) (\(L.hostPageSize == c.pageSize ? L.hostPageSizeSource ?? "" : "what-if; the host's is \(L.hostPageSize.map(Units.human) ?? "unknown")")); section \(Units.human(UInt64(1) << UInt64(c.sectionSizeBits))); vmemmap backing unit \(Units.human(h.backingUnit)); kernel config: \(L.kernelConfigPath ?? "none found")")
+        if let o = observedLine(h) { lines.append(o) }
         for note in h.notes { lines.append("  note: \(note)") }
         for (n, d) in zip(L.nodes, h.nodes) {
             var head = "node \(n.id)"
             if let cpus = n.cpus ?? n.libnumaCPUs { head += ": cpus \(cpus.isEmpty ? "none" : formatIDList(cpus))" }
             if !n.distances.isEmpty { head += ", distances \(n.distances.map { "\($0.node):\($0.distance)" }.joined(separator: " "))" }
-            if !n.hasDirectory { head += " (no node directory)" }
+            if !n.hasDirectory { head += L.running.numa?.value == false ? " (kernel without NUMA: one node)" : " (no node directory)" }
             lines.append(head)
             if !n.hasMemory {
                 lines.append("  no memory")
@@ -147,7 +239,8 @@ extension Report {
         for a in c.assumed { lines.append("  assumed: \(a)") }
         for note in c.notes { lines.append("  note: \(note)") }
         for f in h.result.findings { lines += findingLines(f) }
-        lines.append("result: \(h.result.status(failOn: failOn) == .fail ? "FAIL" : "pass")")
+        lines.append(verdictLine(policy.verdict(h.result), below: belowThreshold(h.result, policy), policy))
+        lines += previewLines(h)
         return lines.joined(separator: "\n")
     }
 }

@@ -1,6 +1,6 @@
-/// Renders check results for people (text) and machines (JSON, schema `memmap-check/1`).
+/// Renders check results for people (text) and machines (JSON, schema `memmap-check/2`).
 public enum Report {
-    public static let schema = "memmap-check/1"
+    public static let schema = "memmap-check/2"
 
     // MARK: JSON
 
@@ -36,8 +36,11 @@ public enum Report {
             pairs.append(("kconfig", .string(k)))
             pairs.append(("kaslr", .bool(c.baseRandomized)))
             pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
-        } else if c.baseRandomized {
-            pairs.append(("kaslr", .bool(true)))
+        } else if c.kaslr || c.baseRandomized || c.derivedFrom.contains(where: { $0.hasPrefix("KASLR") }) {
+            // host: KASLR as the running kernel reported it; the base is randomised only where the
+            // release randomises it (x86_64, s390x; arm64 before 7.2).
+            pairs.append(("kaslr", .bool(c.baseRandomized)))
+            pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
         }
         pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
         pairs.append(("notes", .array(c.notes.map { .string($0) })))
@@ -60,23 +63,37 @@ public enum Report {
         return .object(pairs)
     }
 
-    public static func json(_ r: CheckResult, failOn: Severity = .error) -> JSON {
-        .object([
+    /// One result: its configuration, findings and verdict. `status` is `fail` only when a rule fails
+    /// at or above the policy's threshold (exit 1); rules failing below it are listed in `below_fail_on`.
+    public static func json(_ r: CheckResult, policy: FailPolicy = .error) -> JSON {
+        let verdict = policy.verdict(r)
+        var pairs: [(String, JSON)] = [
             ("config", json(r.config, base: r.base, derived: r.derived)),
             ("findings", .array(r.findings.map(json))),
-            ("status", .string(r.status(failOn: failOn).rawValue)),
-        ])
+            ("status", .string(verdict.status)),
+        ]
+        if verdict == .belowThreshold {
+            pairs.append(("below_fail_on", .array(belowThreshold(r, policy).map { .string($0) })))
+        }
+        return .object(pairs)
     }
 
-    public static func document(_ results: [CheckResult], failOn: Severity = .error) -> JSON {
-        let failed = results.filter { $0.status(failOn: failOn) == .fail }.count
+    /// The rules that fail in `r` but below the policy's threshold.
+    public static func belowThreshold(_ r: CheckResult, _ policy: FailPolicy) -> [String] {
+        r.findings.filter { $0.status == .fail && !policy.counts($0) }.map(\.rule)
+    }
+
+    public static func document(_ results: [CheckResult], policy: FailPolicy = .error) -> JSON {
+        let failed = results.filter { policy.verdict($0) == .fail }.count
         return .object([
             ("schema", .string(schema)),
-            ("results", .array(results.map { json($0, failOn: failOn) })),
+            ("tool_version", .string(ToolVersion.current)),
+            ("results", .array(results.map { json($0, policy: policy) })),
             ("summary", .object([
                 ("configs", .uint(UInt64(results.count))),
                 ("passed", .uint(UInt64(results.count - failed))),
                 ("failed", .uint(UInt64(failed))),
+                ("fail_on", .string(policy.description)),
             ])),
         ])
     }
@@ -93,17 +110,17 @@ public enum Report {
     }
 
     /// Several paging modes of one configuration: each result, then which modes fail.
-    public static func text(modes results: [CheckResult], failOn: Severity = .error, verbose: Bool = false) -> String {
-        guard results.count > 1 else { return results.first.map { text($0, failOn: failOn, verbose: verbose) } ?? "" }
+    public static func text(modes results: [CheckResult], policy: FailPolicy = .error, verbose: Bool = false) -> String {
+        guard results.count > 1 else { return results.first.map { text($0, policy: policy, verbose: verbose) } ?? "" }
         // The .config derivation is the same for every mode: shown once, with the first.
-        var parts = results.enumerated().map { i, r in text(r, failOn: failOn, verbose: verbose && i == 0) }
-        let failing = results.filter { $0.status(failOn: failOn) == .fail }.compactMap { $0.config.pagingMode?.rawValue }
+        var parts = results.enumerated().map { i, r in text(r, policy: policy, verbose: verbose && i == 0) }
+        let failing = results.filter { policy.verdict($0) == .fail }.compactMap { $0.config.pagingMode?.rawValue }
         let all = results.compactMap { r in r.config.pagingMode.map { "\($0.rawValue) \(hex(r.base.value))" } }
         parts.append("paging modes (decided at boot; each evaluated): \(all.joined(separator: ", ")); kernel \(results[0].config.kernel.label) formulas; result: \(failing.isEmpty ? "pass in every mode" : "FAIL in \(failing.joined(separator: ", "))")")
         return parts.joined(separator: "\n")
     }
 
-    public static func text(_ r: CheckResult, failOn: Severity = .error, verbose: Bool = false) -> String {
+    public static func text(_ r: CheckResult, policy: FailPolicy = .error, verbose: Bool = false) -> String {
         var lines = [configLine(r.config, base: r.base, derived: r.derived)]
         if verbose || r.config.sparsememVmemmap {
             lines.append("  base: \(r.base.formula)")
@@ -113,8 +130,16 @@ public enum Report {
         for a in r.config.assumed { lines.append("  assumed: \(a)") }
         for n in r.config.notes { lines.append("  note: \(n)") }
         for f in r.findings { lines += findingLines(f) }
-        lines.append("result: \(r.status(failOn: failOn) == .fail ? "FAIL" : "pass")")
+        lines.append(verdictLine(policy.verdict(r), below: belowThreshold(r, policy), policy))
         return lines.joined(separator: "\n")
+    }
+
+    /// `result: FAIL`, `result: pass`, or `result: pass (R fails below --fail-on P, not counted)`: the
+    /// word always agrees with the exit code.
+    static func verdictLine(_ v: Verdict, below: [String], _ policy: FailPolicy) -> String {
+        guard v == .belowThreshold else { return "result: \(v.word)" }
+        let rules = below.joined(separator: ", ")
+        return "result: pass (\(rules) \(below.count == 1 ? "fails" : "fail") below --fail-on \(policy), so not counted as failing)"
     }
 
     /// One finding as text: a tagged line, then its fix.

@@ -138,6 +138,7 @@ public enum Palette {
         case .nodeMemmapOffnode: return "#7d3c98"
         case .nodeMemoryless: return "#555555"
         case .layoutSourcesDisagree, .layoutSource: return "#b9770e"
+        case .modelDrift: return "#b71c1c"
         }
     }
 

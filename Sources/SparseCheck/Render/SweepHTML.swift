@@ -6,8 +6,8 @@
 public enum SweepHTML {
     /// Renders the report. `summary.matrix` holds the cells (run the sweep with `matrix: true`);
     /// `arguments` are the command's words after `memmap-check`, shown at the top.
-    public static func render(_ sweep: Sweep, _ summary: SweepSummary, failOn: Severity?, arguments: [String]? = nil) -> String {
-        var page = Page(sweep: sweep, s: summary, failOn: failOn)
+    public static func render(_ sweep: Sweep, _ summary: SweepSummary, policy: FailPolicy, arguments: [String]? = nil) -> String {
+        var page = Page(sweep: sweep, s: summary, policy: policy)
         return page.run(arguments: arguments)
     }
 
@@ -48,18 +48,18 @@ public enum SweepHTML {
 private struct Page {
     let sweep: Sweep
     let s: SweepSummary
-    let failOn: Severity?
+    let policy: FailPolicy
     var w = MarkupWriter()
 
-    init(sweep: Sweep, s: SweepSummary, failOn: Severity?) {
+    init(sweep: Sweep, s: SweepSummary, policy: FailPolicy) {
         self.sweep = sweep
         self.s = s
-        self.failOn = failOn
+        self.policy = policy
     }
 
-    var failOnText: String { failOn?.rawValue ?? "never" }
+    var failOnText: String { policy.description }
 
-    func counted(_ g: SweepSummary.Group) -> Bool { failOn.map { g.rule.severity >= $0 } ?? false }
+    func counted(_ g: SweepSummary.Group) -> Bool { policy.counts(g.rule.severity) }
 
     /// `<span class="tag o-…"><span class="sym" aria-hidden="true">✓</span> PASS</span>`
     mutating func tag(_ o: SweepMatrix.Outcome) {

@@ -9,12 +9,15 @@ public enum LayoutRuleID: String, CaseIterable, Sendable {
     case layoutSourcesDisagree = "layout-sources-disagree"
     /// A source that could not be used (missing, unreadable, truncated, hidden).
     case layoutSource = "layout-source"
+    /// The real pfn_to_page(0) read from kernel memory differs from the model's.
+    case modelDrift = "model-drift"
 
     public var severity: Severity {
         switch self {
         case .nodeSectionShared, .nodeMemmapOffnode, .layoutSourcesDisagree: return .warning
         case .nodeMemoryless: return .info
         case .layoutSource: return .warning
+        case .modelDrift: return .error
         }
     }
 }
@@ -55,6 +58,15 @@ public struct HostCheck: Sendable {
     public var sharedSections: [SharedSection]
     public var backingUnit: UInt64
     public var notes: [String]
+    /// The configuration rules on the modelled base (the same as `result` unless an observed base is judged).
+    public var modelled: CheckResult
+    /// Whether the observed base keeps the model's promise (nil when nothing was observed).
+    public var observedAgrees: Bool?
+    /// True when `result` judges the observed base.
+    public var judgesObserved: Bool
+    /// What another kernel release (the newest modelled one by default) would conclude: never part of
+    /// `result`, the verdict or the exit code (`UpgradePreview`).
+    public var preview: UpgradePreview? = nil
 }
 
 extension SparseConfig {
@@ -66,94 +78,20 @@ extension SparseConfig {
     }
 }
 
-extension NodeLayout {
-    /// The preset for this host's machine and page size.
-    public var presetName: String? {
-        switch machine {
-        case "x86_64", "amd64": return la57 == true ? "x86_64-la57" : "x86_64"
-        case "aarch64", "arm64":
-            let p = hostPageSize ?? 4096
-            return "arm64-\(p >> 10)k-va48"
-        case "riscv64": return "riscv64-sv39"
-        case "ppc64le", "ppc64": return (hostPageSize ?? 65536) == 4096 ? "powerpc64-radix-4k" : "powerpc64-radix-64k"
-        case "s390x": return "s390x"
-        case "loongarch64": return "loongarch64-16k"
-        default: return nil
-        }
-    }
-
-    /// The configuration this layout runs with. With no `--preset` or `--page-size` what-if, the
-    /// running kernel's own `.config` (`/proc/config.gz` or `boot/config-<release>`, read through the
-    /// bounded, root-confined `files`) gives the architecture constants and every CONFIG_ switch;
-    /// otherwise, or when it cannot be read, the preset for the machine does, marked assumed. Either
-    /// way the host's facts (BTF's sizeof(struct page), the kernel release's formulas) apply next and
-    /// the user's overrides last. Returns the configuration and whether the kernel config was used.
-    public func config(preset: String?, overrides o: Overrides, files: HostFiles? = nil) throws -> (SparseConfig, Bool) {
-        var eff = o
-        var assumed: [String] = []
-        if eff.structPageSize == nil, let s = structPageSize { eff.structPageSize = s }
-        if eff.kernel == nil, let r = kernelRelease, let rel = KernelRelease.fromKernelText(r) {
-            eff.kernel = KernelTarget(release: rel)
-        } else if let r = kernelRelease, o.kernel == nil {
-            assumed.append("kernel \(KernelTarget.newest.label) formulas: the release '\(r)' could not be read")
-        }
-        if o.structPageSize == nil && structPageSize == nil {
-            assumed.append("sizeof(struct page): the configuration's (no BTF at sys/kernel/btf/vmlinux)")
-        }
-
-        // The running kernel's .config, unless the user asked for a preset or page-size what-if.
-        var why: String?
-        if preset == nil, o.pageShift == nil, let files, let path = kernelConfigPath {
-            let rel = files.isLive ? String(path.dropFirst()) : path
-            do {
-                let bytes = try files.bytes(rel, cap: KconfigFile.maxBytes)
-                switch try KconfigFile.load(data: Data(bytes), path: path).derive() {
-                case var .config(kc):
-                    if let p = hostPageSize, p != kc.pageSize {
-                        kc.notes.append("the host's page size (\(Units.human(p))) differs from \(path)'s (\(Units.human(kc.pageSize))): is the config the running kernel's?")
-                    }
-                    var c = try kc.applying(eff)
-                    c.assumed += assumed
-                    try c.validate()
-                    return (c, true)
-                case let .notApplicable(_, _, reason):
-                    why = "\(path): \(reason)"
-                }
-            } catch let e as InputError {
-                why = e.description
-            } catch {
-                why = "\(path): \(error)"
-            }
-        }
-
-        let name = preset ?? presetName
-        if preset == nil && presetName == nil {
-            assumed.append("machine \(machine ?? "unknown") has no preset: using \(Preset.hostDefault.name)")
-        }
-        if eff.pageShift == nil, let p = hostPageSize, p.nonzeroBitCount == 1 {
-            eff.pageShift = UInt32(p.trailingZeroBitCount)
-        } else if eff.pageShift == nil {
-            assumed.append("page size: the preset's (the host's is unknown)")
-        }
-        var c = try SparseConfig.make(preset: name, overrides: eff)
-        if preset == nil {
-            let reason = why.map { "the kernel config could not be used: \($0)" }
-                ?? (kernelConfigPath == nil ? "no kernel config found" : "a --page-size what-if replaces the kernel config")
-            assumed.append("\(c.preset) preset values for SECTION_SIZE_BITS, MAX_PHYSMEM_BITS, MAX_PAGE_ORDER and the Kconfig options (\(reason))")
-        }
-        if c.arch == .x86_64 && c.vmemmapBaseOverride == nil && !c.kaslr {
-            assumed.append("vmemmap_base without KASLR (the randomised base is only readable from kernel memory)")
-        }
-        c.assumed += assumed
-        try c.validate()
-        return (c, false)
-    }
-}
-
 /// Runs the config rules once and the layout rules over a layout.
 public enum LayoutChecker {
-    public static func check(_ layout: NodeLayout, config: SparseConfig) throws -> HostCheck {
-        var base = try Checker.check(config)
+    public static func check(_ layout: NodeLayout, config: SparseConfig, whatIf: Bool = false) throws -> HostCheck {
+        let model = try Checker.check(config)
+        var base = model
+        var agrees: Bool?
+        var judged = false
+        if let o = layout.observed {
+            agrees = ModelDrift.agrees(o.pfnToPage0, model)
+            if !whatIf && config.sparsememVmemmap {
+                base = try ModelDrift.judgeObserved(o, config, model)
+                judged = true
+            }
+        }
         let mirror = config.mirror
         let v = base.base.value
         func need<T>(_ body: () throws -> T) throws -> T {
@@ -309,10 +247,13 @@ public enum LayoutChecker {
         // layout-sources-disagree
         findings += sourcesDisagree(layout)
 
+        // The observed base: drift, or why it could not be read.
+        findings += ModelDrift.findings(layout, config, model, agrees: agrees, whatIf: whatIf)
+
         // Sources that could not be used.
         for s in layout.sources where s.status != "ok" {
             var f = Finding(rule: LayoutRuleID.layoutSource.rawValue, status: .fail,
-                            severity: s.status == "hidden" || s.name == "btf" || s.name == "kernel config" ? .info : .warning,
+                            severity: s.status == "hidden" || s.status == "absent" || s.name == "btf" || s.name == "kernel config" ? .info : .warning,
                             address: nil, required: nil, actualAlignment: nil, message: "")
             f.detail("nodes", .array([]))
             f.detail("source", .string(s.name))
@@ -360,7 +301,8 @@ public enum LayoutChecker {
             }
         }
         base.findings += findings
-        return HostCheck(layout: layout, result: base, nodes: derived, sharedSections: shared, backingUnit: unit, notes: notes)
+        return HostCheck(layout: layout, result: base, nodes: derived, sharedSections: shared, backingUnit: unit, notes: notes,
+                         modelled: model, observedAgrees: agrees, judgesObserved: judged)
     }
 
     /// Sizes and ranges that should agree between libnuma, the node tree, the memory-block tree and zoneinfo.

@@ -185,7 +185,7 @@ struct StatusPlan {
 
     /// (folio-vmemmap-align, folio-vmemmap-align-v2, section-map-encoding) from `cs_sparse_init_checks()`.
     @inline(__always)
-    func statuses(_ v: Verdict) -> (folio: Status, v2: Status, encoding: Status) {
+    func statuses(_ v: CVerdict) -> (folio: Status, v2: Status, encoding: Status) {
         (folio(aligned: v.folioAligned), v2(aligned: v.v2Aligned),
          encoding(buildOK2018: v.buildOK2018, buildOK2026: v.buildOK2026, encodingOK: v.encodingOK,
                   lastBit: v.sectionMapLastBit, bound2026: v.bound2026))
@@ -305,7 +305,7 @@ public enum Checker {
         }
         f.status = .fail
         let order = largestDecodableOrder(c, d).map { $0 >= 0 ? "folios up to order \($0)" : "no folio" } ?? ""
-        f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires: the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
+        f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires (a warning only with CONFIG_DEBUG_VM, include/linux/mmdebug.h; without it the kernel stays silent): the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
         f.fix = folioFix(c, d)
         return f
     }

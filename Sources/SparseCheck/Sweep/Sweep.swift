@@ -156,6 +156,12 @@ public struct SweepSummary: Sendable {
         public var example: String?
         public var message: String?
         public var command: String?
+        /// The paging mode (empty until the model gives configurations one).
+        public var mode: String = ""
+
+        /// What tells groups apart: rule × source × kernel release × paging mode. A new key part is one
+        /// more element here (and a field above).
+        public var key: [String] { [rule.rawValue, source, kernel, mode] }
     }
     public typealias Group = FailingGroup<RuleID>
     public typealias LayoutGroup = FailingGroup<LayoutRuleID>
@@ -303,8 +309,8 @@ public struct Sweep: Sendable {
         let ix = indices(index)
         let (cell, why) = cellConfig(ix)
         guard var c = cell else { throw InputError("combination \(index)", expected: why ?? "a valid configuration") }
-        if let v = spec.dramBases, c.baseDependsOnDRAM { c.dramBase = v.value(ix[7]) }
-        if let v = spec.vmemmapBases { c.vmemmapBaseOverride = v.value(ix[8]) }
+        if let v = spec.dramBases, c.baseDependsOnDRAM { c.useDRAMBase(v.value(ix[7])) }
+        if let v = spec.vmemmapBases { c.useVmemmapBase(v.value(ix[8])) }
         return c
     }
 
@@ -339,8 +345,8 @@ public struct Sweep: Sendable {
     /// Runs the combinations [lo, hi) on this thread. `emit` receives every evaluated combination's full
     /// result (built only when given); `progress` is called about every 65536 combinations with the
     /// index reached.
-    func runRange(_ lo: UInt64, _ hi: UInt64, failOn: Severity?, emit: ((UInt64, CheckResult) throws -> Void)?,
-                  progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
+    func runRange(_ lo: UInt64, _ hi: UInt64, policy: FailPolicy, emit: ((UInt64, CheckResult) throws -> Void)?,
+                  records: ByteBuffer? = nil, progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         var s = SweepSummary()
         s.combinations = hi - lo
         if spec.layout != nil { s.layoutCounts = Array(repeating: [0, 0, 0], count: LayoutRuleID.allCases.count) }
@@ -350,7 +356,7 @@ public struct Sweep: Sendable {
         var first = lo / ppc * ppc
         var nextProgress = lo + (1 << 16)
         while first < hi {
-            try runCell(first, max(lo, first) - first, min(hi - first, ppc), failOn, emit, &s)
+            try runCell(first, max(lo, first) - first, min(hi - first, ppc), policy, emit, records, &s)
             if let progress, first + ppc >= nextProgress {
                 progress(min(first + ppc, hi))
                 nextProgress = first + ppc + (1 << 16)
@@ -362,8 +368,8 @@ public struct Sweep: Sendable {
 
     /// The points [pLo, pHi) of the cell starting at combination `first`: the DRAM and vmemmap-base
     /// axes, with the cell's configuration, base inputs and rule conditions worked out once.
-    private func runCell(_ first: UInt64, _ pLo: UInt64, _ pHi: UInt64, _ failOn: Severity?,
-                         _ emit: ((UInt64, CheckResult) throws -> Void)?, _ s: inout SweepSummary) throws {
+    private func runCell(_ first: UInt64, _ pLo: UInt64, _ pHi: UInt64, _ policy: FailPolicy,
+                         _ emit: ((UInt64, CheckResult) throws -> Void)?, _ records: ByteBuffer?, _ s: inout SweepSummary) throws {
         let ix = indices(first)
         let (cellCfg, why) = cellConfig(ix)
         let cellKey = SweepSummary.SkipKey(index: first, perCombination: false)
@@ -398,7 +404,7 @@ public struct Sweep: Sendable {
         var cfg = c.mirror
         let plan = StatusPlan(c)
         let rules = RuleID.allCases
-        let fails = rules.map { r in failOn.map { r.severity >= $0 } ?? false }
+        let fails = rules.map { policy.counts($0.severity) }
         let counts = (fails[0], fails[1], fails[2])
         // Only one axis varies among the evaluated points: the DRAM base (then --vmemmap-bases is absent,
         // so a cell is one DRAM axis), the vmemmap base (then only the first DRAM base is evaluated), or
@@ -416,7 +422,14 @@ public struct Sweep: Sendable {
         }
         var t = CellTally()
         var over = (first: UInt64.max, n: UInt64(0))
-        if emit == nil && spec.layout == nil {
+        if let records, spec.layout == nil {
+            // JSONL: the same loop, each point also formatted into this chunk's buffer.
+            let dram: UInt64? = mode == .fixed && c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil ? c.dramBase : nil
+            let prefix = JSONLRecord.cellPrefix(source: spec.sources[Int(ix[0])].name, config: c, maxFolioOrder: v.maxFolioOrder)
+            over = prefix.withUnsafeBytes { p in
+                Self.recordPoints(axis, mode, pLo, evalHi, first, cfg, parts, step, plan, counts, v, dram, p, records, &t)
+            }
+        } else if emit == nil && spec.layout == nil {
             over = Self.countPoints(axis, mode, pLo, evalHi, first, cfg, parts, step, plan, counts, v, &t)
         } else {
             for p in pLo..<evalHi {
@@ -428,11 +441,11 @@ public struct Sweep: Sendable {
                     continue
                 }
                 if let x = axis?.value(p) {
-                    if mode == .dram { c.dramBase = x } else { c.vmemmapBaseOverride = x }
+                    if mode == .dram { c.useDRAMBase(x) } else { c.useVmemmapBase(x) }
                 }
                 if let L = spec.layout {
                     do {
-                        if try tallyLayout(LayoutChecker.check(L, config: c), index, ix, c.kernel, failOn, &s) { one.failed = 1 }
+                        if try tallyLayout(LayoutChecker.check(L, config: c), index, ix, c.kernel, policy, &s) { one.failed = 1 }
                     } catch {
                         skip("the layout does not fit this configuration: \(error)", 1, at: .init(index: index, perCombination: true))
                         continue
@@ -459,12 +472,53 @@ public struct Sweep: Sendable {
         for r in 0..<3 { for k in 0..<3 { s.ruleCounts[r][k] += tally[r * 3 + k] } }
         // New groups in sweep order: by first failing index, then rule order.
         for r in (0..<3).sorted(by: { (firstFail[$0], $0) < (firstFail[$1], $1) }) where nFail[r] > 0 {
-            s.add(group: SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel.label,
-                                            count: nFail[r], firstIndex: firstFail[r]), to: \.groups)
+            var g = SweepSummary.Group(rule: rules[r], source: spec.sources[Int(ix[0])].name, kernel: c.kernel.label,
+                                       count: nFail[r], firstIndex: firstFail[r])
+            g.mode = c.pagingMode?.rawValue ?? ""
+            s.add(group: g, to: \.groups)
         }
     }
 
     enum PointMode { case fixed, dram, base }
+
+    /// `countPoints` that also appends each evaluated point's JSONL record to `out` (the record's
+    /// inputs a cell shares are in `prefix`; `dram` is the cell's DRAM start when no axis varies it).
+    @inline(never)
+    static func recordPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
+                             _ cfg0: CMirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                             _ counts: (Bool, Bool, Bool), _ config: CVerdict, _ dram: UInt64?, _ prefix: UnsafeRawBufferPointer,
+                             _ out: ByteBuffer, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
+        var over = (first: UInt64.max, n: UInt64(0))
+        var v = config, cfg = cfg0, parts = parts0, t = CellTally()
+        defer { tally.merge(t) }
+        let required = (config.maxFolioVmemmapAlign, config.v2Demand, config.sectionMapRequired)
+        for p in lo..<hi {
+            var x: UInt64 = 0
+            switch axis {
+            case nil: break
+            case let .range(start, _, st)?: x = start &+ p &* st
+            case let .list(values)?: x = values[Int(p)]
+            }
+            var base = parts.value, ok = true
+            if mode == .dram {
+                ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
+                base = parts.value
+            } else if mode == .base {
+                base = x
+            }
+            guard ok, cfg.sparseInitBase(base, &v) else {
+                if over.n == 0 { over.first = first + p }
+                over.n += 1
+                continue
+            }
+            let st = plan.statuses(v)
+            let fails = t.add(st.folio, st.v2, st.encoding, first + p, counts)
+            if fails { t.failed += 1 }
+            JSONLRecord.append(to: out, index: first + p, prefix: prefix, dram: mode == .dram ? x : dram, vmemmap: base,
+                               statuses: st, required: required, actual: v.actualAlignment, fails: fails)
+        }
+        return over
+    }
 
     /// The counting loop over points [lo, hi) of one cell: nothing but C values and scalars (no
     /// SparseConfig, no spec), one base step, `cs_sparse_init_base()` (the base-dependent half of
@@ -473,13 +527,13 @@ public struct Sweep: Sendable {
     @inline(never)
     static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
                             _ cfg0: CMirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
-                            _ counts: (Bool, Bool, Bool), _ config: Verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
+                            _ counts: (Bool, Bool, Bool), _ config: CVerdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
         // Locals, not the caller's memory: the optimiser keeps them in registers.
         var over = (first: UInt64.max, n: UInt64(0))
         var v = config, cfg = cfg0, parts = parts0, t = CellTally()
         defer { tally.merge(t) }
         @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout CMirror, _ parts: inout BaseParts,
-                                     _ v: inout Verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
+                                     _ v: inout CVerdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
             var base = parts.value, ok = true
             if mode == .dram {
                 ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
@@ -554,16 +608,16 @@ public struct Sweep: Sendable {
         }
     }
 
-    /// Counts one combination's layout findings; true when one fails at or above `failOn`.
+    /// Counts one combination's layout findings; true when one fails at or above the policy's threshold.
     private func tallyLayout(_ h: HostCheck, _ index: UInt64, _ ix: [UInt64], _ kernel: KernelTarget,
-                             _ failOn: Severity?, _ s: inout SweepSummary) -> Bool {
+                             _ policy: FailPolicy, _ s: inout SweepSummary) -> Bool {
         var failing = false
         for (r, rule) in LayoutRuleID.allCases.enumerated() {
             let n = UInt64(h.result.findings.count { $0.rule == rule.rawValue && $0.status == .fail })
             s.layoutCounts![r][n > 0 ? 1 : 0] += 1
             s.layoutCounts![r][2] += n
             guard n > 0 else { continue }
-            if let f = failOn, rule.severity >= f { failing = true }
+            if policy.counts(rule.severity) { failing = true }
             s.add(group: SweepSummary.LayoutGroup(rule: rule, source: spec.sources[Int(ix[0])].name, kernel: kernel.label,
                                                   count: 1, firstIndex: index), to: \.layoutGroups)
         }

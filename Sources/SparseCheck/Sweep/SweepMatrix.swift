@@ -1,5 +1,5 @@
 /// The sweep matrix of the HTML report: counts per source × page size × kernel version. Gathered only
-/// when asked (`Sweep.gatherMatrix`, or `Sweep.run(failOn:matrix:)`); memory is bounded by the number of cells, not of combinations.
+/// when asked (`Sweep.gatherMatrix`, or `Sweep.run(policy:matrix:)`); memory is bounded by the number of cells, not of combinations.
 public struct SweepMatrix: Sendable {
     /// A cell's worst outcome, worst first.
     public enum Outcome: String, CaseIterable, Sendable {

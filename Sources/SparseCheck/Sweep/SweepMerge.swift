@@ -2,8 +2,8 @@ import Foundation
 
 extension SweepSummary {
     /// Reads a sweep summary written by `sweep --summary FILE` or the `summary` of a `sweep --format json`
-    /// document. `failOn` is the summary's fail-on severity.
-    public static func read(path: String) throws -> (summary: SweepSummary, failOn: Severity?) {
+    /// document. `policy` is the summary's fail-on severity.
+    public static func read(path: String) throws -> (summary: SweepSummary, policy: FailPolicy) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(path, expected: "a readable sweep summary (sweep --summary FILE or --format json)")
         }
@@ -38,7 +38,8 @@ extension SweepSummary {
                 }
                 return FailingGroup(rule: rule, source: try str(g, "source"), kernel: kernel, count: try uint(g, "count"),
                                     firstIndex: try uint(g, "first_index"), example: try str(g, "example"),
-                                    message: g["message"] as? String, command: try str(g, "check_command"))
+                                    message: g["message"] as? String, command: try str(g, "check_command"),
+                                    mode: g["mode"] as? String ?? "")
             }
         }
         var s = SweepSummary()
@@ -66,12 +67,12 @@ extension SweepSummary {
         }
         s.seconds = Double(try str(o, "seconds")) ?? 0
         let fail = try str(o, "fail_on")
-        guard fail == "never" || Severity(rawValue: fail) != nil else { throw bad("fail_on \(fail) is not error, warning, info or never") }
-        return (s, Severity(rawValue: fail))
+        guard let policy = FailPolicy(name: fail) else { throw bad("fail_on \(fail) is not error, warning, info or never") }
+        return (s, policy)
     }
 
     /// Merges the summaries of all N shards of one sweep (any order) into the summary of the whole sweep.
-    public static func mergeShards(_ parts: [(path: String, summary: SweepSummary, failOn: Severity?)]) throws -> (SweepSummary, Severity?) {
+    public static func mergeShards(_ parts: [(path: String, summary: SweepSummary, policy: FailPolicy)]) throws -> (SweepSummary, FailPolicy) {
         guard let firstPart = parts.first else { throw InputError("merge", expected: "at least one summary file") }
         guard let info = firstPart.summary.shard else {
             throw InputError(firstPart.path, expected: "a shard's summary (sweep --shard K/N --summary FILE)")
@@ -82,7 +83,7 @@ extension SweepSummary {
             guard sh.shard.count == info.shard.count, sh.total == info.total, sh.fingerprint == info.fingerprint else {
                 throw InputError(p.path, expected: "a shard of the same sweep as \(firstPart.path) (same axes, sources and shard count N; this is shard \(sh.shard) of \(sh.total) combinations, fingerprint \(sh.fingerprint), that one \(info.shard) of \(info.total), \(info.fingerprint))")
             }
-            guard p.failOn == firstPart.failOn else {
+            guard p.policy == firstPart.policy else {
                 throw InputError(p.path, expected: "the same --fail-on as \(firstPart.path)")
             }
             guard seen.insert(sh.shard.index).inserted else { throw InputError(p.path, expected: "each shard once (shard \(sh.shard) is given twice)") }
@@ -100,6 +101,6 @@ extension SweepSummary {
         if s.layoutCounts == nil && parts.contains(where: { $0.summary.layoutCounts != nil }) {
             throw InputError("merge", expected: "shards all with or all without --root")
         }
-        return (s, firstPart.failOn)
+        return (s, firstPart.policy)
     }
 }

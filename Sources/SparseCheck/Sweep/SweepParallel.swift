@@ -37,13 +37,14 @@ public struct SweepShard: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension SweepSummary {
-    /// Adds a failing group, or counts into the one with the same rule, source and kernel (keeping the
+    /// Adds a failing group, or counts into the one with the same key (`FailingGroup.key`; keeping the
     /// smaller first index and its example); groups stay sorted by first index, then rule order.
     mutating func add<R>(group g: FailingGroup<R>, to list: WritableKeyPath<SweepSummary, [FailingGroup<R>]>) {
         var l = self[keyPath: list]
         self[keyPath: list] = [] // keeps `l` uniquely referenced
         let i: Int
-        if let k = l.firstIndex(where: { $0.rule == g.rule && $0.kernel == g.kernel && $0.source == g.source }) {
+        let key = g.key
+        if let k = l.firstIndex(where: { $0.key == key }) {
             i = k
             l[i].count += g.count
             if g.firstIndex < l[i].firstIndex {
@@ -183,17 +184,17 @@ extension Sweep {
     }
 
     /// Runs the sweep, also gathering the matrix of the HTML report when `matrix` is true.
-    public func run(failOn: Severity?, matrix: Bool, jobs: Int = 1, shard: SweepShard? = nil,
+    public func run(policy: FailPolicy, matrix: Bool, jobs: Int = 1, shard: SweepShard? = nil,
                     progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         var sweep = self
         sweep.gatherMatrix = matrix
-        return try sweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress)
+        return try sweep.run(policy: policy, jobs: jobs, shard: shard, progress: progress)
     }
 
     /// Runs the sweep (or one shard of it) on `jobs` threads. Results and summaries are the same for
     /// every `jobs`: `emit` is called on the calling thread in combination order, and `progress` (about
     /// every 65536 combinations, with the number done) too.
-    public func run(failOn: Severity?, jobs: Int = 1, shard: SweepShard? = nil,
+    public func run(policy: FailPolicy, jobs: Int = 1, shard: SweepShard? = nil,
                     emit: ((UInt64, CheckResult) throws -> Void)? = nil,
                     progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
         let start = Date()
@@ -202,12 +203,12 @@ extension Sweep {
         func chunks(_ size: UInt64) -> Int { Int(count / size + (count % size == 0 ? 0 : 1)) }
         var s: SweepSummary
         if jobs <= 1 || count < 2 {
-            s = try runRange(range.lowerBound, range.upperBound, failOn: failOn, emit: emit,
+            s = try runRange(range.lowerBound, range.upperBound, policy: policy, emit: emit,
                              progress: progress.map { p in { p($0 - range.lowerBound) } })
         } else if let emit {
             // Streaming: small chunks of full results, at most 4 per thread waiting to be written.
             let size: UInt64 = 256
-            s = try parallel(range, size: size, chunks: chunks(size), jobs: jobs, window: 4 * jobs, failOn: failOn, collect: true) { _, results in
+            s = try parallel(range, size: size, chunks: chunks(size), jobs: jobs, window: 4 * jobs, policy: policy, collect: true) { _, results in
                 for (i, r) in results { try emit(i, r) }
             } progress: { progress?($0) }
         } else {
@@ -215,7 +216,7 @@ extension Sweep {
             let n = min(UInt64(jobs * 16), count)
             let size = count / n + (count % n == 0 ? 0 : 1)
             s = try parallel(range, size: size, chunks: chunks(size), jobs: jobs,
-                             window: Int.max / 2, failOn: failOn, collect: false) { _, _ in } progress: { progress?($0) }
+                             window: Int.max / 2, policy: policy, collect: false) { _, _ in } progress: { progress?($0) }
         }
         s.sortSkipReasons()
         if let shard {
@@ -225,7 +226,7 @@ extension Sweep {
         return s
     }
 
-    private func parallel(_ range: Range<UInt64>, size: UInt64, chunks: Int, jobs: Int, window: Int, failOn: Severity?,
+    private func parallel(_ range: Range<UInt64>, size: UInt64, chunks: Int, jobs: Int, window: Int, policy: FailPolicy,
                           collect: Bool, consume: (SweepSummary, [(UInt64, CheckResult)]) throws -> Void,
                           progress: (UInt64) -> Void) throws -> SweepSummary {
         let board = ChunkBoard<(SweepSummary, [(UInt64, CheckResult)])>(count: chunks, window: window)
@@ -236,7 +237,7 @@ extension Sweep {
                     let lo = range.lowerBound + UInt64(i) * size, hi = min(lo + size, range.upperBound)
                     board.put(i, Result {
                         var results: [(UInt64, CheckResult)] = []
-                        let part = try sweep.runRange(lo, hi, failOn: failOn,
+                        let part = try sweep.runRange(lo, hi, policy: policy,
                                                       emit: collect ? { results.append(($0, $1)) } : nil)
                         return (part, results)
                     })
@@ -260,6 +261,95 @@ extension Sweep {
             board.cancel()
             throw error
         }
+        return s
+    }
+}
+
+/// Byte buffers handed between the record workers and the writer, reused so memory stays flat.
+final class BufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [ByteBuffer] = []
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get() -> ByteBuffer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let b = free.popLast() { b.removeAll(); return b }
+        return ByteBuffer(capacity: capacity)
+    }
+
+    func put(_ b: ByteBuffer) {
+        lock.lock()
+        free.append(b)
+        lock.unlock()
+    }
+}
+
+extension Sweep {
+    /// Combinations per JSONL chunk: a few MiB of records, formatted by one worker into one buffer.
+    static let recordChunk: UInt64 = 8192
+
+    /// Runs the sweep writing one JSONL record per evaluated combination: each chunk of combinations is
+    /// formatted into its own buffer on a worker thread, and `write` receives the buffers on the calling
+    /// thread in combination order (at most 2 per thread wait, so memory stays flat). The summary is the
+    /// same as `run(policy:)`'s. `--root` sweeps format the records from full results instead.
+    public func runRecords(policy: FailPolicy, jobs: Int = 1, shard: SweepShard? = nil,
+                           write: (UnsafeRawBufferPointer) throws -> Void,
+                           progress: ((UInt64) -> Void)? = nil) throws -> SweepSummary {
+        if spec.layout != nil {
+            let b = ByteBuffer(capacity: 1024)
+            return try withoutActuallyEscaping(write) { write in
+                try run(policy: policy, jobs: jobs, shard: shard, emit: { i, r in
+                    b.removeAll()
+                    JSONLRecord.append(r, index: i, policy: policy, to: b)
+                    try write(b.bytes)
+                }, progress: progress)
+            }
+        }
+        let start = Date()
+        let range = shard?.range(of: total) ?? 0..<total
+        let count = range.upperBound - range.lowerBound
+        let size = Self.recordChunk
+        let chunks = Int(count / size + (count % size == 0 ? 0 : 1))
+        let pool = BufferPool(capacity: Int(size) * 400)
+        let board = ChunkBoard<(SweepSummary, ByteBuffer)>(count: chunks, window: 2 * max(jobs, 1))
+        let sweep = self
+        @Sendable func work(_ i: Int) -> Result<(SweepSummary, ByteBuffer), Error> {
+            let lo = range.lowerBound + UInt64(i) * size, hi = min(lo + size, range.upperBound)
+            let buf = pool.get()
+            return Result { (try sweep.runRange(lo, hi, policy: policy, emit: nil, records: buf), buf) }
+        }
+        if jobs > 1 {
+            for _ in 0..<min(jobs, chunks) {
+                Thread {
+                    while let i = board.claim() { board.put(i, work(i)) }
+                }.start()
+            }
+        }
+        var s = SweepSummary()
+        var reported: UInt64 = 0
+        do {
+            for i in 0..<chunks {
+                let (part, buf) = try (jobs > 1 ? board.take(i) : work(i)).get()
+                try write(buf.bytes)
+                pool.put(buf)
+                s.merge(part)
+                if s.combinations >= reported + (1 << 16) {
+                    reported = s.combinations
+                    progress?(reported)
+                }
+            }
+        } catch {
+            board.cancel()
+            throw error
+        }
+        s.sortSkipReasons()
+        if let shard {
+            s.shard = .init(shard: shard, first: range.lowerBound, end: range.upperBound, total: total, fingerprint: fingerprint)
+        }
+        s.seconds = Date().timeIntervalSince(start)
         return s
     }
 }

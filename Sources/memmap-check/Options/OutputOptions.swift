@@ -2,40 +2,94 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-extension ReportFormat: ExpressibleByArgument {}
+/// `--fail-on`, parsed straight into the one `FailPolicy` the writers and the sweep engine share.
+extension FailPolicy: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument.lowercased()) }
+    public static var allValueStrings: [String] { ["error", "warning", "info", "never"] }
+}
 
-enum FailOn: String, ExpressibleByArgument, CaseIterable {
-    case error, warning, never
+/// `check --format`.
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, jsonl, junit, sarif
 
-    var severity: Severity? {
+    static func parse(_ s: String) throws -> CheckFormat {
+        guard let f = CheckFormat(rawValue: s.lowercased()) else {
+            throw InputError("--format \(s)", expected: "text, json, jsonl, junit or sarif\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
+        }
+        return f
+    }
+
+    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
         switch self {
-        case .error: return .error
-        case .warning: return .warning
-        case .never: return nil
+        case .text: return TextWriter(out: out)
+        case .json: return JSONWriter(out: out)
+        case .jsonl: return JSONLWriter(out: out)
+        case .junit: return JUnitWriter(out: out)
+        case .sarif: return SARIFWriter(out: out)
         }
     }
 }
 
-/// The output options shared by `check` and `sweep`.
-struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one result per line), junit (JUnit XML), sarif (SARIF 2.1.0), or html (sweep only: a self-contained report page; redirect it to a .html file).", valueName: "format"))
-    var format: ReportFormat = .text
+/// `sweep --format`.
+enum SweepFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, jsonl, junit, sarif, html
 
-    @Option(name: .long, help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning or never.", valueName: "severity"))
-    var failOn: FailOn = .error
+    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
+        switch self {
+        case .text: return TextWriter(out: out)
+        case .json: return JSONWriter(out: out)
+        case .jsonl: return JSONLWriter(out: out)
+        case .junit: return JUnitWriter(out: out)
+        case .sarif: return SARIFWriter(out: out)
+        case .html: return HTMLWriter(out: out)
+        }
+    }
+}
+
+/// `host --format`.
+enum HostFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, svg
+
+    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
+        switch self {
+        case .text: return TextWriter(out: out)
+        case .json: return JSONWriter(out: out)
+        case .svg: return SVGWriter(out: out)
+        }
+    }
+}
+
+/// `sweep --list`.
+enum ListChoice: String, ExpressibleByArgument, CaseIterable {
+    case failing, all
+}
+
+/// The output options shared by `check` and `sweep` (each declares its own `--format`).
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning, info or never. Reports call rules failing below it 'below --fail-on' and never FAIL.", valueName: "severity"))
+    var failOn: FailPolicy = .error
 
     @Flag(name: .long, help: "Print nothing when nothing fails (text output and annotations).")
     var quiet = false
 
-    /// GitHub Actions annotations go to stdout with text output and to stderr with a machine format,
-    /// so that stdout stays parseable.
-    func annotate(_ lines: [String]) {
-        guard GitHubAnnotations.enabled, !lines.isEmpty else { return }
-        let text = lines.joined(separator: "\n") + "\n"
-        if format == .text {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } else {
-            FileHandle.standardError.write(Data(text.utf8))
-        }
+    @Option(name: .long, help: ArgumentHelp("SARIF: the repository root that .config paths are made relative to (uriBaseId %SRCROOT%; default: the working directory).", valueName: "dir"))
+    var sarifRoot: String?
+
+    @Option(name: .long, help: ArgumentHelp("SARIF and annotations: the file (relative to the repository root) a preset's results point at, e.g. the workflow that runs the check; its first line naming the preset is the result's line (default: \(SARIFWriter.defaultPresetFile), line = the preset's position in `memmap-check presets`).", valueName: "file"))
+    var sarifPresetFile: String?
+
+    func runInfo(_ command: RunInfo.Command) -> RunInfo {
+        var r = RunInfo(command: command, policy: failOn)
+        r.arguments = Array(CommandLine.arguments.dropFirst())
+        r.sarifRoot = sarifRoot
+        r.presetFile = sarifPresetFile
+        return r
+    }
+
+    /// GitHub Actions annotations (when `GITHUB_ACTIONS=true`): to stdout with text output and to
+    /// stderr with a machine format, so that stdout stays parseable.
+    func annotations(text: Bool) -> GitHubWriter? {
+        guard GitHubWriter.enabled else { return nil }
+        return GitHubWriter(out: SparseCheck.OutputStream(fd: text ? 1 : 2))
     }
 }

@@ -9,8 +9,11 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain a rule: what it protects, the kernel code it mirrors, and a configuration's arithmetic step by step.")
 
-    @Argument(help: ArgumentHelp("The rule: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "rule"))
-    var rule: RuleID
+    @Argument(help: ArgumentHelp("The rule: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")), or the host rule \(LayoutRuleID.modelDrift.rawValue).", valueName: "rule"))
+    var ruleName: String
+
+    /// A configuration rule, or nil for the host rule model-drift.
+    var rule: RuleID? { RuleID(rawValue: ruleName) }
 
     @OptionGroup var options: ConfigOptions
 
@@ -18,10 +21,17 @@ struct ExplainCommand: ParsableCommand {
     var kconfig: String?
 
     func validate() throws {
+        if rule == nil && ruleName != LayoutRuleID.modelDrift.rawValue {
+            throw InputError("explain \(ruleName)", expected: "one of \((RuleID.allCases.map(\.rawValue) + [LayoutRuleID.modelDrift.rawValue]).joined(separator: ", "))")
+        }
         try options.validate(kconfig: kconfig)
     }
 
     func run() throws {
+        guard let rule else {
+            print(ModelDrift.about())
+            return
+        }
         switch try options.configuration(kconfig: kconfig) {
         case let .config(c):
             print(Explain.text(rule, try Checker.check(c)))

@@ -28,15 +28,15 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let parts = try files.map { path in
-            let (s, failOn) = try SweepSummary.read(path: path)
-            return (path: path, summary: s, failOn: failOn)
+            let (s, policy) = try SweepSummary.read(path: path)
+            return (path: path, summary: s, policy: policy)
         }
-        let (merged, failOn) = try SweepSummary.mergeShards(parts)
+        let (merged, policy) = try SweepSummary.mergeShards(parts)
         let failed = merged.failed > 0
         if !(quiet && !failed) {
             switch format {
-            case .text: print(merged.text(failOn: failOn))
-            case .json: print(merged.json(failOn: failOn).serialized())
+            case .text: print(merged.text(policy: policy))
+            case .json: print(merged.json(policy: policy).serialized())
             }
         }
         if failed { throw ExitCode(ExitStatus.failed.rawValue) }

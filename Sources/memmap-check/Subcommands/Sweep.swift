@@ -12,7 +12,7 @@ struct SweepCommand: ParsableCommand {
             with or without 0x, or a size like 64G or 2M. An axis that does not apply to a source (e.g. --dram-bases on \
             x86_64, --page-sizes on a .config) keeps its first value and counts the rest as skipped \
             duplicates; an invalid combination (one the kernel would not build) is skipped with its reason. \
-            Memory stays flat; --format jsonl streams one result per line as it is produced; --format html \
+            Memory stays flat; --format jsonl streams one compact record per combination (formatted on the worker threads); --format json, junit and sarif report groups (rule x source x kernel), so their size follows the groups; --format html \
             writes one self-contained report page (summary, source × page size × kernel matrix, failing groups).
             Exit 0 when no combination fails at or above --fail-on, 1 when one does, 2 for bad input.
             """)
@@ -72,8 +72,17 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (summary), json (summary and failing groups with their smallest combination), jsonl (one compact record per combination), junit (one test case per rule x source x kernel group), sarif (SARIF 2.1.0, one result per failing group), or html (a self-contained report page; redirect it to a .html file).", valueName: "format"))
+    var format: SweepFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("--format json: failing (the summary and failing groups, default) or all (also every combination's full result, one per combination: large).", valueName: "which"))
+    var list: ListChoice = .failing
+
     /// Checks what needs no file; the sweep (its sources, .configs and axes) is built once, in `run()`.
     func validate() throws {
+        if list == .all && format != .json {
+            throw InputError("--list all", expected: "--format json (the other formats list groups or records)")
+        }
         guard jobs >= 1 else { throw InputError("\(OptionName.jobs.flag) \(jobs)", expected: "a number of threads of at least 1") }
     }
 
@@ -110,54 +119,41 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let sweep = try makeSweep()
-        let failOn = output.failOn.severity
-        let out = OutputStream()
+        var info = output.runInfo(.sweep)
+        info.listAll = list == .all
+        let policy = info.policy
+        let out = SparseCheck.OutputStream()
         let progress = Progress(total: shard.map { r in r.range(of: sweep.total).upperBound - r.range(of: sweep.total).lowerBound } ?? sweep.total)
-        let format = output.format
+        let writer = format.writer(out)
+        writer.begin(info)
+        for na in sweep.spec.notApplicable { writer.notApplicable(NotApplicable(path: na.path, arch: na.arch, reason: na.reason)) }
         var summary: SweepSummary
-        switch format {
-        case .text:
-            summary = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress.update)
-        case .html:
-            var matrixSweep = sweep
-            matrixSweep.gatherMatrix = true
-            summary = try matrixSweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress.update)
-            out.write(SweepHTML.render(sweep, summary, failOn: failOn, arguments: Array(CommandLine.arguments.dropFirst())))
-            out.flush()
-        case .junit:
-            // JUnit carries its totals up front: a first, allocation-free pass counts them.
-            let counted = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, progress: progress.update)
-            let writer = ResultWriter(format: format, out: out, failOn: failOn)
-            writer.begin(junit: counted.junitTotals(sweep, failOn: failOn))
-            for na in sweep.spec.notApplicable { writer.notApplicable(path: na.path, arch: na.arch, reason: na.reason) }
-            summary = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, emit: { _, r in writer.add(r) }, progress: progress.update)
-            writer.end(summary: .null)
+        switch (format, list) {
+        case (.jsonl, _):
+            // Records formatted on the worker threads, written here in combination order.
+            summary = try sweep.runRecords(policy: policy, jobs: jobs, shard: shard, write: { out.write(bytes: $0) }, progress: progress.update)
+        case (.json, .all):
+            summary = try sweep.run(policy: policy, jobs: jobs, shard: shard, emit: { _, r in writer.add(r) }, progress: progress.update)
         default:
-            let writer = ResultWriter(format: format, out: out, failOn: failOn)
-            writer.begin()
-            for na in sweep.spec.notApplicable { writer.notApplicable(path: na.path, arch: na.arch, reason: na.reason) }
-            summary = try sweep.run(failOn: failOn, jobs: jobs, shard: shard, emit: { _, r in writer.add(r) }, progress: progress.update)
-            writer.end(summary: format == .json ? summary.json(sweep, failOn: failOn) : .null)
-        }
-        if let path = self.summary {
-            guard FileManager.default.createFile(atPath: path, contents: Data((summary.json(sweep, failOn: failOn).serialized() + "\n").utf8)) else {
-                throw InputError("\(OptionName.summary.flag) \(path)", expected: "a file path that can be written")
-            }
+            summary = try sweep.run(policy: policy, matrix: format == .html, jobs: jobs, shard: shard, progress: progress.update)
         }
         progress.finish()
         let failed = summary.failed > 0
-        if format == .text && !(output.quiet && !failed) {
-            out.line(summary.text(sweep, failOn: failOn))
-            out.flush()
+        // The grouped formats (and JSON's failing groups) take the groups; text and HTML the summary.
+        let groups = [.junit, .sarif, .json].contains(format) || GitHubWriter.enabled ? summary.reportGroups(sweep) : []
+        if format != .text || !(output.quiet && !failed) {
+            if format != .jsonl { groups.forEach(writer.add) }
+            writer.end(format == .jsonl ? nil : SweepReport(summary, sweep))
         }
-        if !(output.quiet && !failed) {
-            output.annotate(summary.groups.filter { g in failOn.map { g.rule.severity >= $0 } ?? false }.map { g in
-                let c = try? sweep.config(at: g.firstIndex)
-                return GitHubAnnotations.line(
-                    severity: g.rule.severity, title: "memmap-check \(g.rule.rawValue)",
-                    message: "\(g.count) combination(s) of \(g.source) fail under kernel \(g.kernel); smallest: \(c.map(Report.label) ?? "?"); reproduce: \(sweep.checkCommand(at: g.firstIndex))",
-                    file: c?.kconfigPath, line: c.flatMap { $0.kconfigLine(for: g.rule.rawValue) })
-            })
+        if let path = self.summary {
+            guard FileManager.default.createFile(atPath: path, contents: Data((summary.json(sweep, policy: policy).serialized() + "\n").utf8)) else {
+                throw InputError("\(OptionName.summary.flag) \(path)", expected: "a file path that can be written")
+            }
+        }
+        if !(output.quiet && !failed), let gh = output.annotations(text: format == .text) {
+            gh.begin(info)
+            groups.forEach(gh.add)
+            gh.end(nil)
         }
         if failed { throw ExitCode(ExitStatus.failed.rawValue) }
     }

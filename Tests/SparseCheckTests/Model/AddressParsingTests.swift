@@ -55,7 +55,7 @@ struct AddressParsingTests {
     func sameAddressInCheckAndSweep(checkOption: String, sweepOption: String, key: String, preset: String,
                                     digits: String, expected: String) throws {
         let check = try CLI.run(["check", "--preset", preset, checkOption, digits, "--format", "json"])
-        let sweep = try CLI.run(["sweep", "--presets", preset, sweepOption, digits, "--format", "json"])
+        let sweep = try CLI.run(["sweep", "--presets", preset, sweepOption, digits, "--format", "json", "--list", "all"])
         #expect([0, 1].contains(check.status) && [0, 1].contains(sweep.status), "\(check.stderr)\(sweep.stderr)")
         let checkResults = check.json?["results"] as? [[String: Any]] ?? []
         let sweepResults = sweep.json?["results"] as? [[String: Any]] ?? []

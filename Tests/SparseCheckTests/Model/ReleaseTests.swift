@@ -61,6 +61,12 @@ import Testing
         }
         let next = try CLI.run(["check", "--kernel", "next"])
         #expect(next.stderr.contains("proposed"))
+        // A release newer than the table: the newest formulas, said under `assumed`; the exact release is kept.
+        let newer = try CLI.run(["check", "--preset", "x86_64", "--kernel", "9.1.2-1-amd64", "--format", "json"])
+        let cfg = try #require((newer.json?["results"] as? [[String: Any]])?.first?["config"] as? [String: Any])
+        #expect(newer.status == 0 && cfg["kernel"] as? String == FormulaTable.newestRelease.seen)
+        #expect(cfg["release_seen"] as? String == "9.1.2-1-amd64")
+        #expect(((cfg["assumed"] as? [String]) ?? []).contains { $0.contains("newer than the newest modelled release") })
     }
 
     @Test("--paging-mode: validated against the modes the configuration allows")

@@ -16,8 +16,8 @@ import Testing
         var spec = SweepSpec()
         try configure(&spec)
         let s = try Sweep(spec)
-        let summary = try s.run(failOn: failOn, matrix: true)
-        let html = SweepHTML.render(s, summary, failOn: failOn, arguments: ["sweep", "--format", "html"])
+        let summary = try s.run(policy: FailPolicy(failOn), matrix: true)
+        let html = SweepHTML.render(s, summary, policy: FailPolicy(failOn), arguments: ["sweep", "--format", "html"])
         return Parsed(sweep: s, summary: summary, html: html, doc: try SVGElements.parse(html))
     }
 
@@ -187,8 +187,8 @@ import Testing
         var spec = SweepSpec()
         spec.sources = [.preset("x86_64")]
         let s = try Sweep(spec)
-        #expect(try s.run(failOn: .error).matrix == nil)
-        var m = try #require(try s.run(failOn: .error, matrix: true).matrix)
+        #expect(try s.run(policy: .error).matrix == nil)
+        var m = try #require(try s.run(policy: .error, matrix: true).matrix)
         let before = m.cells
         m.merge(m)
         #expect(m.cells.keys.sorted() == before.keys.sorted())

@@ -13,7 +13,8 @@ let packageRoot = testsDir.deletingLastPathComponent().deletingLastPathComponent
 
 // MARK: Fixtures
 
-/// The fixtures directory, relative to this file.
+/// A fixture under Tests/Fixtures (kept outside the test target so SwiftPM never walks the captured
+/// sysfs trees, whose node/memory links form cycles).
 func fixture(_ name: String) -> String {
     testsDir.deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name).path
 }
@@ -29,10 +30,7 @@ func derivedConfig(_ name: String) throws -> SparseConfig {
 func hostFixture(_ name: String) -> String { fixture("hosts/\(name)") }
 
 func hostCheck(_ root: String, preset: String? = nil, overrides: Overrides = Overrides()) throws -> HostCheck {
-    let files = try HostFiles(root: root)
-    let layout = try HostReader.read(files)
-    let (config, _) = try layout.config(preset: preset, overrides: overrides, files: files)
-    return try LayoutChecker.check(layout, config: config)
+    try HostRun.check(try HostFiles(root: root), preset: preset, overrides: overrides)
 }
 
 // MARK: The command-line tool

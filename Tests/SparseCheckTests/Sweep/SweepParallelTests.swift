@@ -33,11 +33,11 @@ struct SweepParallelTests {
         spec.dramBases = try SweepAxis.parse("0:8G:256M", option: "") { try Units.parseSize($0, option: "") }
         let sweep = try Sweep(spec)
         var seq: [UInt64] = [], par: [UInt64] = []
-        let a = try sweep.run(failOn: .error, jobs: 1, emit: { i, _ in seq.append(i) })
-        let b = try sweep.run(failOn: .error, jobs: 3, emit: { i, _ in par.append(i) })
-        let c = try sweep.run(failOn: .error, jobs: 2)
+        let a = try sweep.run(policy: .error, jobs: 1, emit: { i, _ in seq.append(i) })
+        let b = try sweep.run(policy: .error, jobs: 3, emit: { i, _ in par.append(i) })
+        let c = try sweep.run(policy: .error, jobs: 2)
         #expect(seq == par && seq == seq.sorted() && seq.count == Int(a.evaluated))
-        for s in [b, c] { #expect(withoutTiming(s.json(sweep, failOn: .error).serialized()) == withoutTiming(a.json(sweep, failOn: .error).serialized())) }
+        for s in [b, c] { #expect(withoutTiming(s.json(sweep, policy: .error).serialized()) == withoutTiming(a.json(sweep, policy: .error).serialized())) }
         #expect(a.failed > 0)
     }
 
@@ -62,16 +62,16 @@ struct SweepParallelTests {
             var spec = SweepSpec()
             try configure(&spec)
             let sweep = try Sweep(spec)
-            let whole = try sweep.run(failOn: .warning).resolved(sweep)
+            let whole = try sweep.run(policy: .warning).resolved(sweep)
             var merged = SweepSummary()
             for k in (0..<n).reversed() { // any order
-                var part = try sweep.run(failOn: .warning, jobs: Int(k % 2) + 1, shard: SweepShard(index: k, count: n)).resolved(sweep)
+                var part = try sweep.run(policy: .warning, jobs: Int(k % 2) + 1, shard: SweepShard(index: k, count: n)).resolved(sweep)
                 #expect(part.shard?.first == sweep.total * k / n)
                 part.shard = nil
                 merged.merge(part)
             }
-            #expect(withoutTiming(merged.json(failOn: .warning).serialized()) == withoutTiming(whole.json(failOn: .warning).serialized()))
-            #expect(withoutTiming(merged.text(failOn: .warning)) == withoutTiming(whole.text(failOn: .warning)))
+            #expect(withoutTiming(merged.json(policy: .warning).serialized()) == withoutTiming(whole.json(policy: .warning).serialized()))
+            #expect(withoutTiming(merged.text(policy: .warning)) == withoutTiming(whole.text(policy: .warning)))
         }
     }
 

@@ -6,7 +6,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
     var spec = SweepSpec()
     try configure(&spec)
     let s = try Sweep(spec)
-    return (s, try s.run(failOn: .error))
+    return (s, try s.run(policy: .error))
 }
 
 @Suite struct SweepTests {
@@ -128,7 +128,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
             spec.dramBases = .range(start: 0, end: 2 << 30, step: 96 << 20)
         }
         var compared = 0
-        _ = try s.run(failOn: .error, emit: { i, r in
+        _ = try s.run(policy: .error, emit: { i, r in
             let c = try s.config(at: i)
             let d = try c.derive(base: c.vmemmapValue())
             let st = Checker.statuses(c, d)

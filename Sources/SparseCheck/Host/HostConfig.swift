@@ -1,0 +1,253 @@
+import Foundation
+
+extension NodeLayout {
+    /// The architecture of this host's machine name.
+    public var arch: Arch? {
+        switch machine {
+        case "x86_64", "amd64": return .x86_64
+        case "aarch64", "arm64": return .arm64
+        case "riscv64": return .riscv64
+        case "ppc64le", "ppc64": return .powerpc64
+        case "s390x": return .s390x
+        case "loongarch64": return .loongarch64
+        default: return nil
+        }
+    }
+
+    /// The preset for this host's machine, page size and running paging mode.
+    public var presetName: String? {
+        let p = hostPageSize ?? (arch == .powerpc64 ? 65536 : 4096)
+        let shift = UInt32(p.nonzeroBitCount == 1 ? p.trailingZeroBitCount : 12)
+        if let m = running.mode?.value, m.arch == arch, Preset.named(m.presetName(pageShift: shift)) != nil {
+            return m.presetName(pageShift: shift)
+        }
+        switch arch {
+        case .x86_64: return la57 == true ? "x86_64-la57" : "x86_64"
+        case .arm64: return "arm64-\(p >> 10)k-va48"
+        case .riscv64: return "riscv64-sv39"
+        case .powerpc64: return p == 4096 ? "powerpc64-radix-4k" : "powerpc64-radix-64k"
+        case .s390x: return "s390x"
+        case .loongarch64: return "loongarch64-16k"
+        case nil: return nil
+        }
+    }
+
+    /// True when the user's options replace what the running kernel says (a what-if): then the observed
+    /// base is reported but not judged, and no drift is raised.
+    public static func isWhatIf(preset: String?, _ o: Overrides) -> Bool {
+        preset != nil || o.pageShift != nil || o.vmemmapBase != nil || o.kernel != nil || o.dramBase != nil || o.kaslr != nil
+            || o.pagingMode != nil
+    }
+
+    /// The configuration this layout runs with — the one place where the host's facts meet the model.
+    /// With no `--preset` or `--page-size` what-if, the running kernel's own `.config` (`/proc/config.gz`
+    /// or `boot/config-<release>`, read through the bounded, root-confined `files`) gives the
+    /// architecture constants and every CONFIG_ switch; otherwise, or when it cannot be read, the preset
+    /// for the machine and running mode does, marked assumed. Then the running kernel's facts
+    /// (`running`: release, paging mode, KASLR, DRAM start; BTF's sizeof(struct page)) apply, and the
+    /// user's overrides last. Returns the configuration and whether the kernel config was used.
+    public func config(preset: String?, overrides o: Overrides, files: HostFiles? = nil) throws -> (SparseConfig, Bool) {
+        var eff = o
+        var assumed: [String] = []
+        if eff.structPageSize == nil, let s = structPageSize { eff.structPageSize = s }
+        // The running release picks the formulas (uname -r / proc/version), unless --kernel says otherwise.
+        if eff.kernel == nil, let r = kernelRelease, let rel = KernelRelease.fromKernelText(r) {
+            eff.kernel = KernelTarget(release: rel)
+        } else if let r = kernelRelease, o.kernel == nil {
+            assumed.append("kernel \(KernelTarget.newest.label) formulas: the release '\(r)' could not be read")
+        }
+        if o.structPageSize == nil && structPageSize == nil {
+            assumed.append("sizeof(struct page): the configuration's (no BTF at sys/kernel/btf/vmlinux)")
+        }
+
+        // The running kernel's .config, unless the user asked for a preset or page-size what-if.
+        var why: String?
+        if preset == nil, o.pageShift == nil, let files, let path = kernelConfigPath {
+            let rel = files.isLive ? String(path.dropFirst()) : path
+            do {
+                let bytes = try files.bytes(rel, cap: KconfigFile.maxBytes)
+                switch try KconfigFile.load(data: Data(bytes), path: path).derive() {
+                case var .config(kc):
+                    if let p = hostPageSize, p != kc.pageSize {
+                        kc.notes.append("the host's page size (\(Units.human(p))) differs from \(path)'s (\(Units.human(kc.pageSize))): is the config the running kernel's?")
+                    }
+                    var c = try kc.applying(eff)
+                    c.assumed += assumed
+                    applyRunning(&c, preset: preset, overrides: o)
+                    try c.validate()
+                    return (c, true)
+                case let .notApplicable(_, _, reason):
+                    why = "\(path): \(reason)"
+                }
+            } catch let e as InputError {
+                why = e.description
+            } catch {
+                why = "\(path): \(error)"
+            }
+        }
+
+        let name = preset ?? presetName
+        if preset == nil && presetName == nil {
+            assumed.append("machine \(machine ?? "unknown") has no preset: using \(Preset.hostDefault.name)")
+        }
+        if eff.pageShift == nil, let p = hostPageSize, p.nonzeroBitCount == 1 {
+            eff.pageShift = UInt32(p.trailingZeroBitCount)
+        } else if eff.pageShift == nil {
+            assumed.append("page size: the preset's (the host's is unknown)")
+        }
+        var c = try SparseConfig.make(preset: name, overrides: eff)
+        if preset == nil {
+            let reason = why.map { "the kernel config could not be used: \($0)" }
+                ?? (kernelConfigPath == nil ? "no kernel config found" : "a --page-size what-if replaces the kernel config")
+            assumed.append("\(c.preset) preset values for SECTION_SIZE_BITS, MAX_PHYSMEM_BITS, MAX_PAGE_ORDER and the Kconfig options (\(reason))")
+        }
+        c.assumed += assumed
+        applyRunning(&c, preset: preset, overrides: o)
+        if c.arch == .x86_64 && c.vmemmapBaseOverride == nil && !c.kaslr && running.kaslr == nil {
+            c.assumed.append("vmemmap_base without KASLR (the randomised base is only readable from kernel memory)")
+        }
+        try c.validate()
+        return (c, false)
+    }
+
+    /// The running kernel's paging mode, DRAM start and KASLR on top of a configuration, each unless the
+    /// user set it, each cited in `derivedFrom`.
+    func applyRunning(_ c: inout SparseConfig, preset: String?, overrides o: Overrides) {
+        // Paging mode: only the mode the kernel runs is judged (a --preset or --paging-mode what-if
+        // keeps its own).
+        if preset == nil, o.vmemmapBase == nil, o.pagingMode == nil {
+            if let m = arm64Mode(c) ?? running.mode { applyMode(&c, m) }
+            else if c.arch == .arm64, case let .arm64(va, vaMin, _, _) = c.layout, va > vaMin {
+                c.assumed.append("\(va)-bit VA in use: a \(va)-bit kernel falls back to \(vaMin) bits on a CPU without 52-bit VA, and neither the kernel log nor kernel memory says which")
+            }
+        }
+        // DRAM start from the tree.
+        if c.baseDependsOnDRAM, o.dramBase == nil, o.vmemmapBase == nil, let d = running.dramStart {
+            c.dramBase = d.value
+            c.assumed.removeAll { $0.hasPrefix("DRAM start") }
+            c.derivedFrom.append("DRAM start \(hex(d.value)) <- \(d.source)")
+        }
+        // KASLR as the running kernel reports it.
+        if o.kaslr == nil, let k = running.kaslr {
+            if c.baseCanBeRandomized {
+                if c.kaslr != k.value {
+                    c.assumed.removeAll { $0.hasPrefix("the KASLR") }
+                }
+                c.kaslr = k.value
+            }
+            c.derivedFrom.append("KASLR \(k.value ? "on" : "off") <- \(k.source)")
+        }
+    }
+
+    /// arm64: a 52-bit kernel may fall back to 48 bits (47 with 16K pages) on a CPU without 52-bit VA;
+    /// the kernel log's CPU features say which (the live kernel's kcore linear map too, see
+    /// `ObservedReader`). A kernel configured for 48 bits or fewer runs what it was built for.
+    func arm64Mode(_ c: SparseConfig) -> Sourced<RunningMode>? {
+        guard c.arch == .arm64, case let .arm64(va, _, _, _) = c.layout else { return nil }
+        if let m = running.mode, case .arm64 = m.value { return m }
+        if va <= 48 { return Sourced(.arm64(vaBits: va), "CONFIG_ARM64_VA_BITS=\(va): no run-time choice") }
+        if let log = kernelLog, let m = RunningKernel.arm64VABits(dmesg: log, path: kernelLogPath ?? "dmesg", configured: va, pageShift: c.pageShift) {
+            return m
+        }
+        return nil
+    }
+
+    /// Replaces the base formula's mode-dependent inputs with those of the running mode's preset.
+    func applyMode(_ c: inout SparseConfig, _ m: Sourced<RunningMode>) {
+        guard m.value.arch == c.arch else { return }
+        // A configuration that allows the running mode (a .config decided at boot): pin it.
+        if let pm = m.value.pagingMode, c.allowedModes.contains(pm), let pinned = try? c.withPagingMode(pm) {
+            c = pinned
+            c.derivedFrom.append("paging mode \(m.value.name) <- \(m.source)")
+            return
+        }
+        // Otherwise (a preset fixes its mode): the running mode's preset gives the base formula.
+        let name = m.value.presetName(pageShift: c.pageShift)
+        guard let p = Preset.named(name) else {
+            c.notes.append("the running paging mode \(m.value.name) (\(m.source)) has no preset \(name): the configuration's mode is judged")
+            return
+        }
+        let pc = p.config(pageShift: c.pageShift)
+        c.layout = pc.layout
+        switch c.arch {
+        case .x86_64: c.maxPhysmemBits = pc.maxPhysmemBits
+        case .powerpc64: (c.pmdShift, c.pudShift) = (pc.pmdShift, pc.pudShift)
+        default: break
+        }
+        c.assumed.removeAll {
+            $0.hasPrefix("4-level paging at boot") || $0.hasPrefix("sv39 paging") || $0.hasPrefix("radix MMU at boot") || $0.hasPrefix("hash MMU (")
+        }
+        c.derivedFrom.append("paging mode \(m.value.name) <- \(m.source); its base formula is preset \(name)'s")
+        if c.kconfigPath == nil, !c.preset.hasPrefix(name) { c.preset = name }
+    }
+}
+
+/// `host`: read the layout, assemble the configuration, read (or replay) the observed base, check, and
+/// preview what another release's formulas would conclude (`UpgradePreview`; outside the verdict).
+public enum HostRun {
+    public static func check(_ files: HostFiles, preset: String? = nil, overrides: Overrides = Overrides(),
+                             numa: NumaQuery? = nil, kernel paths: ObservedReader.Paths? = ObservedReader.Paths(),
+                             preview: PreviewRequest = .newest) throws -> HostCheck {
+        var layout = try HostReader.read(files, numa: numa)
+        detectARM64Mode(&layout, files, paths)
+        let (config, used) = try layout.config(preset: preset, overrides: overrides, files: files)
+        layout.kernelConfigUsed = used
+        observe(&layout, config, files, paths)
+        var h = try LayoutChecker.check(layout, config: config, whatIf: NodeLayout.isWhatIf(preset: preset, overrides))
+        do {
+            h.preview = try UpgradePreview.make(h, request: preview, preset: preset, overrides: overrides, files: files)
+        } catch {
+            h.notes.append("upgrade preview not computed: \(error)")
+        }
+        return h
+    }
+
+    /// arm64: the VA size in use, recorded in `running.mode` before the configuration is assembled:
+    /// kcore's linear map (live root), else the kernel log's CPU features against the configured
+    /// CONFIG_ARM64_VA_BITS, else the configured size when it leaves no run-time choice (<= 48).
+    static func detectARM64Mode(_ L: inout NodeLayout, _ files: HostFiles, _ paths: ObservedReader.Paths?) {
+        guard L.arch == .arm64, L.running.mode == nil else { return }
+        if files.isLive, let p = paths, geteuid() == 0 || !p.requireRoot, let m = arm64ModeFromKcore(p.kcore) {
+            L.running.mode = m
+            return
+        }
+        guard let path = L.kernelConfigPath,
+              let b = try? files.bytes(files.isLive ? String(path.dropFirst()) : path, cap: KconfigFile.maxBytes),
+              let k = try? KconfigFile.load(data: Data(b), path: path),
+              let e = k["ARM64_VA_BITS"], let va = UInt32(e.value) else { return }
+        let shift = UInt32((L.hostPageSize ?? 4096).trailingZeroBitCount)
+        if va <= 48 {
+            L.running.mode = Sourced(.arm64(vaBits: va), "\(path): \(k.cite("ARM64_VA_BITS")) leaves no run-time choice")
+        } else if let log = L.kernelLog,
+                  let m = RunningKernel.arm64VABits(dmesg: log, path: L.kernelLogPath ?? "dmesg", configured: va, pageShift: shift) {
+            L.running.mode = m
+        }
+    }
+
+    /// arm64's VA size in use from kcore: the lowest PT_LOAD segment is the linear map, which starts at
+    /// _PAGE_OFFSET(vabits_actual) = -(1 << vabits_actual) (arch/arm64/include/asm/memory.h).
+    static func arm64ModeFromKcore(_ path: String) -> Sourced<RunningMode>? {
+        guard let k = try? KcoreFile(path: path, maxReads: 1), let span = try? k.loadSpan(), span.count > 0 else { return nil }
+        let va = UInt32(64 - (~span.lowest).leadingZeroBitCount)
+        guard [47, 48, 52].contains(va) else { return nil }
+        return Sourced(.arm64(vaBits: va), "\(path): the linear map (lowest PT_LOAD) starts at \(hex(span.lowest)), inside _PAGE_OFFSET(\(va))")
+    }
+
+    /// The observed base: from kernel memory on the live host, from the manifest of a captured tree.
+    static func observe(_ L: inout NodeLayout, _ config: SparseConfig, _ files: HostFiles, _ paths: ObservedReader.Paths?) {
+        let result: Result<ObservedBase, KcoreError>?
+        if files.isLive {
+            result = paths.map { ObservedReader.read(config, paths: $0) }
+        } else if let m = HostReader.readManifest(files) {
+            result = ObservedReader.fromManifest(m)
+                ?? .failure(KcoreError(HostReader.manifestName, "records no observed base (captured by an older memmap-check)"))
+        } else {
+            result = .failure(KcoreError(files.display(HostReader.manifestName), "missing: the tree carries no record of kernel memory"))
+        }
+        switch result {
+        case let .success(o)?: L.observed = o
+        case let .failure(e)?: L.observedProblem = e.description
+        case nil: break
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Buffered writes to a file descriptor (stdout by default), flushed at 64 KiB and at the end.
+public final class OutputStream {
+    private var buffer: [UInt8] = []
+    private let fd: Int32
+
+    /// Everything written, when created with `fd` -1 (tests).
+    public private(set) var captured: [UInt8] = []
+
+    /// `fd` 1 is stdout, 2 stderr; -1 keeps the output in `captured`.
+    public init(fd: Int32 = 1) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    public func line(_ s: String) { write(s); write("\n") }
+
+    /// Serialises `json` straight into the buffer (no intermediate String).
+    public func write(_ json: JSON) {
+        json.write(to: &buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Appends raw bytes (a chunk formatted elsewhere, e.g. on a worker thread).
+    public func write(bytes: UnsafeRawBufferPointer) {
+        if buffer.count + bytes.count > 1 << 16 { flush() }
+        if bytes.count >= 1 << 16 && fd >= 0 {
+            writeAll(bytes)
+            return
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    private func writeAll(_ b: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < b.count {
+            let n = Foundation.write(fd, b.baseAddress! + off, b.count - off)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break } // a closed pipe: drop the rest
+            off += n
+        }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        if fd < 0 {
+            captured += buffer
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
+        buffer.withUnsafeBufferPointer { b in
+            var off = 0
+            while off < b.count {
+                let n = Foundation.write(fd, b.baseAddress! + off, b.count - off)
+                if n <= 0 { break } // a closed pipe: drop the rest
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
+
+
+extension Report {
+    /// A short label for a configuration: the values that tell sweep combinations apart.
+    public static func label(_ c: SparseConfig) -> String {
+        var parts = ["kernel \(c.kernel.label)"] + (c.pagingMode.map { [$0.rawValue] } ?? []) + ["\(Units.human(c.pageSize)) pages", "section 2^\(c.sectionSizeBits)",
+                     "struct page \(c.structPageSize)", "HVO \(c.hvo ? "on" : "off")"]
+        if let o = c.maxFolioOrderOverride { parts.append("MAX_FOLIO_ORDER \(o)") }
+        if let v = c.vmemmapBaseOverride {
+            parts.append("vmemmap \(hex(v))")
+        } else if c.baseDependsOnDRAM, let d = c.dramBase {
+            parts.append("DRAM \(hex(d))")
+        }
+        if c.kaslr { parts.append("KASLR") }
+        return "\(c.preset) [\(parts.joined(separator: ", "))]"
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+
+/// One writer per output format, behind one protocol that `check`, `host` and `sweep` drive the same
+/// way: `begin`, then any number of `add` / `notApplicable`, then `end`. A writer ignores the items
+/// its format has no place for (the defaults below do nothing), and owns the run's `FailPolicy`.
+public protocol ReportWriter: AnyObject {
+    /// Opens the document.
+    func begin(_ run: RunInfo)
+    /// One configuration's full result (`check`; `sweep --list all`).
+    func add(_ result: CheckResult)
+    /// Every paging mode of one configuration (`check`): one result per mode the configuration
+    /// allows; the default adds each.
+    func add(modes results: [CheckResult])
+    /// One host layout check (`host`).
+    func add(_ host: HostCheck)
+    /// One rule × source × kernel release × paging mode group (`sweep`; `check` adds its findings as
+    /// groups of one).
+    func add(_ group: ReportGroup)
+    /// A .config whose architecture has no SPARSEMEM: no rule applies.
+    func notApplicable(_ n: NotApplicable)
+    /// Closes the document; `summary` is the sweep's (nil for `check` and `host`).
+    func end(_ summary: SweepReport?)
+}
+
+extension ReportWriter {
+    public func add(_ result: CheckResult) {}
+    public func add(modes results: [CheckResult]) { results.forEach { add($0) } }
+    public func add(_ host: HostCheck) {}
+    public func add(_ group: ReportGroup) {}
+    public func notApplicable(_ n: NotApplicable) {}
+}
+
+/// What every writer knows about the run.
+public struct RunInfo: Sendable {
+    public enum Command: String, Sendable { case check, host, sweep }
+    public var command: Command
+    public var policy: FailPolicy
+    /// The command line after the program name (reports that show how they were made).
+    public var arguments: [String] = []
+    /// SARIF: the repository root that `.config` paths are made relative to (default: the working directory).
+    public var sarifRoot: String?
+    /// SARIF/annotations: the file a preset's results point at (relative to `sarifRoot`), e.g. the
+    /// workflow that runs the sweep; default `SARIFWriter.defaultPresetFile`.
+    public var presetFile: String?
+    /// `check --explain`: the arithmetic after the text result.
+    public var explain = false
+    /// `sweep --list all`: every combination's full result in the JSON document.
+    public var listAll = false
+
+    public init(command: Command, policy: FailPolicy) {
+        self.command = command
+        self.policy = policy
+    }
+}
+
+/// A sweep's summary and the sweep it came from, for the writers' `end`.
+public struct SweepReport {
+    public var summary: SweepSummary
+    public var sweep: Sweep?
+    public init(_ summary: SweepSummary, _ sweep: Sweep?) {
+        self.summary = summary
+        self.sweep = sweep
+    }
+}
+
+public struct NotApplicable: Sendable {
+    public var path: String, arch: String, reason: String
+    public init(path: String, arch: String, reason: String) {
+        (self.path, self.arch, self.reason) = (path, arch, reason)
+    }
+}
+
+/// One group of combinations that share a rule, a source, a kernel release and a paging mode: the unit
+/// of SARIF results, JUnit test cases and annotations, so their size follows the groups, not the
+/// combinations.
+public struct ReportGroup: Sendable {
+    public var rule: String
+    public var severity: Severity
+    /// A preset name or a .config path.
+    public var source: String
+    public var isKconfig: Bool
+    public var kernel: String
+    /// The paging mode (empty until the model gives configurations one).
+    public var mode: String = ""
+    /// Failing combinations in the group (0: a passing group).
+    public var count: UInt64
+    /// The smallest failing combination: its label, the failing finding's message and fix, and its
+    /// full result when known.
+    public var smallest: String?
+    public var message: String?
+    public var fix: String?
+    public var result: CheckResult?
+    /// The `check` (or `host`) command that reproduces the smallest combination.
+    public var command: String?
+    /// The .config line of the option that decides the verdict (.config sources).
+    public var line: Int?
+
+    public var failing: Bool { count > 0 }
+
+    /// A stable identity across runs: rule, source, release, mode.
+    public var fingerprint: String { [rule, source, kernel, mode].joined(separator: "|") }
+
+    public init(rule: String, severity: Severity, source: String, isKconfig: Bool, kernel: String, count: UInt64) {
+        self.rule = rule
+        self.severity = severity
+        self.source = source
+        self.isKconfig = isKconfig
+        self.kernel = kernel
+        self.count = count
+    }
+
+    /// The groups of one checked configuration: one per rule, failing (count 1) or passing.
+    public static func groups(_ r: CheckResult, command: String?) -> [ReportGroup] {
+        r.findings.filter { $0.status != .skip }.map { f in
+            var g = ReportGroup(rule: f.rule, severity: f.severity, source: r.config.kconfigPath ?? r.config.preset,
+                                isKconfig: r.config.kconfigPath != nil, kernel: r.config.kernel.label,
+                                count: f.status == .fail ? 1 : 0)
+            if f.status == .fail {
+                g.smallest = Report.label(r.config)
+                g.message = f.message
+                g.fix = f.fix
+                g.result = r
+                g.command = command
+            }
+            g.line = r.config.kconfigLine(for: f.rule)
+            return g
+        }
+    }
+}
+
+extension SweepSummary {
+    /// The sweep's groups for the grouped formats: each failing group with its smallest combination,
+    /// then a passing group for every rule × source × kernel that has no failing combination.
+    public func reportGroups(_ sweep: Sweep) -> [ReportGroup] {
+        let s = resolved(sweep)
+        var out: [ReportGroup] = []
+        var seen = Set<[String]>()
+        func add<R>(_ g: FailingGroup<R>) {
+            seen.insert(Array(g.key.prefix(3))) // a source has one mode: rule × source × release decides
+            let c = try? sweep.config(at: g.firstIndex)
+            var r = ReportGroup(rule: g.rule.rawValue, severity: g.rule.severity, source: g.source,
+                                isKconfig: c?.kconfigPath != nil, kernel: g.kernel, count: g.count)
+            r.mode = g.mode
+            r.smallest = g.example
+            r.message = g.message
+            r.command = g.command
+            if let c {
+                r.line = c.kconfigLine(for: g.rule.rawValue)
+                if sweep.spec.layout == nil, let res = try? Checker.check(c) {
+                    r.result = res
+                    r.fix = res.findings.first { $0.rule == g.rule.rawValue }?.fix
+                }
+            }
+            out.append(r)
+        }
+        s.groups.forEach(add)
+        s.layoutGroups.forEach(add)
+        // Passing groups: every rule × source × kernel without a failing combination.
+        for source in sweep.spec.sources {
+            let isK: Bool, line: (String) -> Int?
+            if case let .kconfig(c) = source { isK = true; line = { c.kconfigLine(for: $0) } } else { isK = false; line = { _ in nil } }
+            // The source's own release and mode where the kernel axis is "as configured".
+            let own: SparseConfig? = { if case let .kconfig(c) = source { return c } else { return nil } }()
+            let mode = own?.pagingMode?.rawValue ?? ""
+            for k in sweep.spec.kernels {
+                let kernel = (k ?? own?.kernel ?? .newest).label
+                var rules: [(String, Severity)] = RuleID.allCases.map { ($0.rawValue, $0.severity) }
+                if sweep.spec.layout != nil { rules += LayoutRuleID.allCases.map { ($0.rawValue, $0.severity) } }
+                for (rule, sev) in rules where !seen.contains([rule, source.name, kernel]) {
+                    var g = ReportGroup(rule: rule, severity: sev, source: source.name, isKconfig: isK, kernel: kernel, count: 0)
+                    g.mode = mode
+                    g.line = line(rule)
+                    out.append(g)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Bytes appended without bounds checks or reallocation per item: the buffer a worker formats one
+/// chunk of records into. Grows by doubling when a reservation does not fit.
+public final class ByteBuffer: @unchecked Sendable {
+    public private(set) var base: UnsafeMutablePointer<UInt8>
+    public private(set) var count = 0
+    private var capacity: Int
+
+    public init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    public func removeAll() { count = 0 }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    public func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private func grow(_ need: Int) {
+        var c = capacity * 2
+        while c < need { c *= 2 }
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        b.update(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity = c
+    }
+
+    /// Reserves `n` bytes and hands `body` a cursor at the end; the bytes it advances over are kept.
+    @inline(__always)
+    public func withCursor(reserving n: Int, _ body: (inout UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(n)
+        let start = base + count
+        var p = start
+        body(&p)
+        count += p - start
+    }
+
+    /// Appends bytes (room reserved by the caller or not).
+    @inline(__always)
+    public func append(_ p: UnsafeRawBufferPointer) {
+        reserve(p.count)
+        if p.count > 0 { (base + count).update(from: p.baseAddress!.assumingMemoryBound(to: UInt8.self), count: p.count) }
+        count += p.count
+    }
+
+    @inline(__always)
+    public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+
+    @inline(__always)
+    public func append(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    /// A decimal number, formatted on bytes.
+    @inline(__always)
+    public func appendDecimal(_ v: UInt64) {
+        reserve(20)
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes of scratch
+        let n = withUnsafeMutableBytes(of: &tmp) { t -> Int in
+            var x = v, i = 24
+            repeat {
+                i -= 1
+                t[i] = UInt8(truncatingIfNeeded: 48 &+ x % 10)
+                x /= 10
+            } while x != 0
+            (base + count).update(from: t.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: 24 - i)
+            return 24 - i
+        }
+        count += n
+    }
+
+    /// `"0x…"` with lower-case hex digits, formatted on bytes.
+    @inline(__always)
+    public func appendHexString(_ v: UInt64) {
+        reserve(20)
+        base[count] = 0x22; base[count + 1] = 0x30; base[count + 2] = 0x78
+        count += 3
+        let digits = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
+        var x = v
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let d = UInt8(truncatingIfNeeded: x & 15)
+            base[count + i] = d < 10 ? 48 + d : 87 + d
+            x >>= 4
+        }
+        count += digits
+        base[count] = 0x22
+        count += 1
+    }
+}

@@ -1,0 +1,54 @@
+/// `--format text`: what a person reads. `check` prints each result (and `--explain`'s arithmetic),
+/// `host` the node layout, `sweep` its summary at the end.
+public final class TextWriter: ReportWriter {
+    let out: OutputStream
+    var run = RunInfo(command: .check, policy: .error)
+
+    public init(out: OutputStream) { self.out = out }
+
+    public func begin(_ run: RunInfo) { self.run = run }
+
+    public func add(_ r: CheckResult) { add(modes: [r]) }
+
+    /// One configuration's results, one per paging mode, and which modes fail.
+    public func add(modes results: [CheckResult]) {
+        out.line(Report.text(modes: results, policy: run.policy, verbose: results.first?.config.kconfigPath != nil))
+        if run.explain {
+            for r in results { for rule in RuleID.allCases { out.line("\n" + Explain.text(rule, r)) } }
+        }
+    }
+
+    public func add(_ h: HostCheck) { out.line(Report.text(h, policy: run.policy)) }
+
+    public func notApplicable(_ n: NotApplicable) { out.line("\(n.path): \(n.arch): no rule applies: \(n.reason)") }
+
+    public func end(_ summary: SweepReport?) {
+        if let summary {
+            out.line(summary.sweep.map { summary.summary.text($0, policy: run.policy) } ?? summary.summary.text(policy: run.policy))
+        }
+        out.flush()
+    }
+}
+
+/// `host --format svg`: the map of the nodes' physical ranges and vmemmap (drawing code in Render/).
+public final class SVGWriter: ReportWriter {
+    let out: OutputStream
+    public init(out: OutputStream) { self.out = out }
+    public func begin(_ run: RunInfo) {}
+    public func add(_ h: HostCheck) { out.write(LayoutSVG.render(h).svg) }
+    public func end(_ summary: SweepReport?) { out.flush() }
+}
+
+/// `sweep --format html`: one self-contained report page (drawing code in Render/SweepHTML).
+public final class HTMLWriter: ReportWriter {
+    let out: OutputStream
+    var run = RunInfo(command: .sweep, policy: .error)
+    public init(out: OutputStream) { self.out = out }
+    public func begin(_ run: RunInfo) { self.run = run }
+    public func end(_ summary: SweepReport?) {
+        if let summary, let sweep = summary.sweep {
+            out.write(SweepHTML.render(sweep, summary.summary, policy: run.policy, arguments: run.arguments))
+        }
+        out.flush()
+    }
+}
