@@ -158,7 +158,7 @@ extension NodeLayout {
         // A configuration that allows the running mode (a .config decided at boot): pin it.
         if let pm = m.value.pagingMode, c.allowedModes.contains(pm), let pinned = try? c.withPagingMode(pm) {
             c = pinned
-            c.derivedFrom.append("paging mode \(pm.rawValue) <- \(m.source)")
+            c.derivedFrom.append("paging mode \(m.value.name) <- \(m.source)")
             return
         }
         // Otherwise (a preset fixes its mode): the running mode's preset gives the base formula.
