@@ -182,16 +182,24 @@ extension NodeLayout {
     }
 }
 
-/// `host`: read the layout, assemble the configuration, read (or replay) the observed base, check.
+/// `host`: read the layout, assemble the configuration, read (or replay) the observed base, check, and
+/// preview what another release's formulas would conclude (`UpgradePreview`; outside the verdict).
 public enum HostRun {
     public static func check(_ files: HostFiles, preset: String? = nil, overrides: Overrides = Overrides(),
-                             numa: NumaQuery? = nil, kernel paths: ObservedReader.Paths? = ObservedReader.Paths()) throws -> HostCheck {
+                             numa: NumaQuery? = nil, kernel paths: ObservedReader.Paths? = ObservedReader.Paths(),
+                             preview: PreviewRequest = .newest) throws -> HostCheck {
         var layout = try HostReader.read(files, numa: numa)
         detectARM64Mode(&layout, files, paths)
         let (config, used) = try layout.config(preset: preset, overrides: overrides, files: files)
         layout.kernelConfigUsed = used
         observe(&layout, config, files, paths)
-        return try LayoutChecker.check(layout, config: config, whatIf: NodeLayout.isWhatIf(preset: preset, overrides))
+        var h = try LayoutChecker.check(layout, config: config, whatIf: NodeLayout.isWhatIf(preset: preset, overrides))
+        do {
+            h.preview = try UpgradePreview.make(h, request: preview, preset: preset, overrides: overrides, files: files)
+        } catch {
+            h.notes.append("upgrade preview not computed: \(error)")
+        }
+        return h
     }
 
     /// arm64: the VA size in use, recorded in `running.mode` before the configuration is assembled:

@@ -102,8 +102,53 @@ extension Report {
             ("running", runningJSON(L.running)),
             ("observed", observedJSON(h)),
             ("observed_unavailable", L.observedProblem.map { .string($0) } ?? .null),
+            ("preview", previewJSON(h.preview, policy: .error)),
         ]
         return .object(pairs)
+    }
+
+    /// `layout.preview`: what another release's formulas would conclude for this host (null when no
+    /// preview applies). Outside `results`, `status` and `summary`: never part of the verdict.
+    static func previewJSON(_ p: UpgradePreview?, policy: FailPolicy) -> JSON {
+        guard let p else { return .null }
+        return .object([
+            ("kernel", .string(p.kernel.label)),
+            ("running_release", p.runningRelease.map { .string($0) } ?? .null),
+            ("compared_with", .string(p.comparedWith)),
+            ("requested", .bool(p.requested)),
+            ("pfn_to_page0", .string(hex(p.pfnToPage0))),
+            ("vmemmap_base_formula", .string(p.result.base.formula)),
+            ("paging_mode", p.result.config.pagingMode.map { .string($0.rawValue) } ?? .null),
+            ("max_folio_vmemmap_align", .uint(p.result.derived.maxFolioVmemmapAlign)),
+            ("differs", .array(p.differs.map { .string($0) })),
+            ("findings", .array(p.result.findings.map(json))),
+            ("would_be", .string(policy.verdict(p.result).status)),
+            ("summary", .string(p.summary)),
+        ])
+    }
+
+    /// The text block after the verdict: the summary, a reminder that it is a preview, the base, and
+    /// each config rule's status with its required and actual alignment (and the check's status where
+    /// it differs).
+    static func previewLines(_ h: HostCheck) -> [String] {
+        guard let p = h.preview else { return [] }
+        var lines = [p.summary]
+        lines.append("  preview only: not part of the checks, the result or the exit code above (--no-preview omits it, --preview-kernel picks the release)")
+        lines.append("  base: \(p.result.base.formula)")
+        for f in p.result.findings {
+            let tag = f.status == .pass ? "PASS" : (f.status == .skip ? "SKIP" : (f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")))
+            var line = "  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.padding(toLength: 23, withPad: " ", startingAt: 0))"
+            if f.status == .skip {
+                line += " \(f.reason ?? "skipped")"
+            } else {
+                line += " required \(f.required.map(Units.human) ?? "-"), actual \(f.actualAlignment.map(Units.human) ?? "-")"
+            }
+            if p.differs.contains(f.rule), let was = h.modelled.findings.first(where: { $0.rule == f.rule }) {
+                line += " (kernel \(p.comparedWith): \(was.status.rawValue)\(was.required.map { ", required \(Units.human($0))" } ?? ""))"
+            }
+            lines.append(line)
+        }
+        return lines
     }
 
     /// `layout.running`: what the running kernel said about the formulas' inputs, with sources.
@@ -195,6 +240,7 @@ extension Report {
         for note in c.notes { lines.append("  note: \(note)") }
         for f in h.result.findings { lines += findingLines(f) }
         lines.append(verdictLine(policy.verdict(h.result), below: belowThreshold(h.result, policy), policy))
+        lines += previewLines(h)
         return lines.joined(separator: "\n")
     }
 }

@@ -65,6 +65,9 @@ public struct HostCheck: Sendable {
     public var observedAgrees: Bool?
     /// True when `result` judges the observed base.
     public var judgesObserved: Bool
+    /// What another kernel release (the newest modelled one by default) would conclude: never part of
+    /// `result`, the verdict or the exit code (`UpgradePreview`).
+    public var preview: UpgradePreview? = nil
 }
 
 extension SparseConfig {
