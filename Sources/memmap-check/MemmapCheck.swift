@@ -33,6 +33,9 @@ struct MemmapCheck: ParsableCommand {
         } catch let e as EnvironmentError {
             fail(e.description, .environment)
         } catch {
+            if let e = inputError(in: error) {
+                fail(e.description, .badInput) // a typed option's transform threw: its own one line
+            }
             if exitCode(for: error) == .success {
                 self.exit(withError: error) // --help, --version: printed to stdout, exit 0
             }
@@ -40,6 +43,18 @@ struct MemmapCheck: ParsableCommand {
             let line = text.split(separator: "\n").first.map(String.init) ?? "usage error"
             fail(line.replacingOccurrences(of: "Error: ", with: ""), .badInput)
         }
+    }
+
+    /// The `InputError` an option's `transform` (OptionParser) or `validate()` threw, which
+    /// swift-argument-parser wraps in its own (internal) error types: found by reflection, so the line
+    /// printed is the library's ("--dram-base zz: expected ...") rather than argument-parser's prefix.
+    static func inputError(in value: Any, depth: Int = 0) -> InputError? {
+        if let e = value as? InputError { return e }
+        guard depth < 6 else { return nil }
+        for child in Mirror(reflecting: value).children {
+            if let e = inputError(in: child.value, depth: depth + 1) { return e }
+        }
+        return nil
     }
 
     static func fail(_ message: String, _ status: ExitStatus) -> Never {

@@ -49,13 +49,24 @@ static inline cs_status cs_arm64_memstart_align(const cs_config *c, uint32_t mem
 /* arm64 vmemmap — arch/arm64/include/asm/pgtable.h:
  * ((struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)), with memstart_addr =
  * round_down(memblock_start_of_DRAM(), ARM64_MEMSTART_ALIGN) (arm64_memblock_init(), arch/arm64/mm/init.c). */
+static inline cs_status cs_arm64_vmemmap_parts(const cs_config *c, uint64_t vmemmap_start, uint64_t dram_start,
+                                               uint64_t memstart_align, uint64_t *memstart_addr, uint64_t *out)
+{
+    uint64_t memstart, bytes, v;
+    CS_TRY(cs_round_down(dram_start, memstart_align, &memstart));
+    CS_TRY(cs_mul(c, cs_shr(memstart, c->page_shift), c->struct_page_size, &bytes));
+    CS_TRY(cs_sub(vmemmap_start, bytes, &v));
+    *memstart_addr = memstart;
+    *out = v;
+    return CS_OK;
+}
+
+/* The same, without memstart_addr (cs_arm64_vmemmap_parts() also returns it). */
 static inline cs_status cs_arm64_vmemmap(const cs_config *c, uint64_t vmemmap_start, uint64_t dram_start,
                                          uint64_t memstart_align, uint64_t *out)
 {
-    uint64_t memstart, bytes;
-    CS_TRY(cs_round_down(dram_start, memstart_align, &memstart));
-    CS_TRY(cs_mul(c, cs_shr(memstart, c->page_shift), c->struct_page_size, &bytes));
-    return cs_sub(vmemmap_start, bytes, out);
+    uint64_t memstart;
+    return cs_arm64_vmemmap_parts(c, vmemmap_start, dram_start, memstart_align, &memstart, out);
 }
 
 /* arm64 52-bit VA fallback — arch/arm64/mm/init.c arm64_memblock_init() (7.2 init.c:244-245):
@@ -164,15 +175,27 @@ static inline cs_status cs_riscv_vmemmap_addr_align(const cs_config *c, cs_riscv
 /* riscv64 vmemmap — arch/riscv/include/asm/pgtable.h: ((struct page *)VMEMMAP_START - vmemmap_start_pfn),
  * with setup_bootmem() (arch/riscv/mm/init.c): phys_ram_base = memblock_start_of_DRAM() & PMD_MASK;
  * vmemmap_start_pfn = round_down(phys_ram_base, VMEMMAP_ADDR_ALIGN) >> PAGE_SHIFT. */
-static inline cs_status cs_riscv_vmemmap(const cs_config *c, uint64_t vmemmap_start, uint64_t dram_start,
-                                         uint64_t vmemmap_addr_align, uint64_t *out)
+static inline cs_status cs_riscv_vmemmap_parts(const cs_config *c, uint64_t vmemmap_start, uint64_t dram_start,
+                                               uint64_t vmemmap_addr_align, uint64_t *vmemmap_start_pfn, uint64_t *out)
 {
-    uint64_t pmd, base, rounded, bytes;
+    uint64_t pmd, base, rounded, pfn, bytes, v;
     CS_TRY(cs_bit(c, c->pmd_shift, &pmd));
     base = dram_start & ~(pmd - 1);
     CS_TRY(cs_round_down(base, vmemmap_addr_align, &rounded));
-    CS_TRY(cs_mul(c, cs_shr(rounded, c->page_shift), c->struct_page_size, &bytes));
-    return cs_sub(vmemmap_start, bytes, out);
+    pfn = cs_shr(rounded, c->page_shift);
+    CS_TRY(cs_mul(c, pfn, c->struct_page_size, &bytes));
+    CS_TRY(cs_sub(vmemmap_start, bytes, &v));
+    *vmemmap_start_pfn = pfn;
+    *out = v;
+    return CS_OK;
+}
+
+/* The same, without vmemmap_start_pfn (cs_riscv_vmemmap_parts() also returns it). */
+static inline cs_status cs_riscv_vmemmap(const cs_config *c, uint64_t vmemmap_start, uint64_t dram_start,
+                                         uint64_t vmemmap_addr_align, uint64_t *out)
+{
+    uint64_t pfn;
+    return cs_riscv_vmemmap_parts(c, vmemmap_start, dram_start, vmemmap_addr_align, &pfn, out);
 }
 
 /* LoongArch VMALLOC_END — arch/loongarch/include/asm/pgtable.h (no KASAN):

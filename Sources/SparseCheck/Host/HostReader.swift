@@ -1,6 +1,5 @@
 import Foundation
 internal import CHost
-internal import CSparse
 
 /// The libnuma questions `host` asks (a protocol so tests can answer them).
 public protocol NumaQuery: Sendable {

@@ -29,7 +29,7 @@ public struct KconfigFile: Sendable {
     public static func load(path: String) throws -> KconfigFile {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw InputError("--kconfig \(path)", expected: "a readable kernel .config or config.gz (\(exists ? "permission denied" : "no such file"))")
+            throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a readable kernel .config or config.gz (\(exists ? "permission denied" : "no such file"))")
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
@@ -40,7 +40,7 @@ public struct KconfigFile: Sendable {
     /// config through its bounded, root-confined reader.
     public static func load(data: Data, path: String) throws -> KconfigFile {
         guard data.count <= maxBytes else {
-            throw InputError("--kconfig \(path)", expected: "a kernel .config of at most \(maxBytes >> 20) MiB")
+            throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a kernel .config of at most \(maxBytes >> 20) MiB")
         }
         let text: String
         if data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b {
@@ -64,9 +64,9 @@ public struct KconfigFile: Sendable {
         case CZ_OK:
             return String(decoding: UnsafeBufferPointer(start: out, count: produced), as: UTF8.self)
         case CZ_TOO_LARGE:
-            throw InputError("--kconfig \(path)", expected: "a gzip-compressed .config that decompresses to at most \(cap >> 20) MiB")
+            throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a gzip-compressed .config that decompresses to at most \(cap >> 20) MiB")
         default:
-            throw InputError("--kconfig \(path)", expected: "a valid gzip stream (it is truncated or corrupt)")
+            throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a valid gzip stream (it is truncated or corrupt)")
         }
     }
 
@@ -503,7 +503,7 @@ public func expandKconfigPaths(_ paths: [String]) throws -> [String] {
                 return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue && !(($0 as NSString).lastPathComponent.hasPrefix("."))
             }
             guard !files.isEmpty else {
-                throw InputError("--kconfig \(p)", expected: "a directory holding kernel .config files (it is empty)")
+                throw InputError("\(OptionName.kconfig.flag) \(p)", expected: "a directory holding kernel .config files (it is empty)")
             }
             out += files
         } else {

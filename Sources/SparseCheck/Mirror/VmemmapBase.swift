@@ -21,6 +21,9 @@ struct BaseParts {
     var dram: UInt64 = 0
     var end: UInt64 = 0
     var lowcore: UInt64 = 0
+    /// arm64: memstart_addr (the DRAM start rounded down by C); riscv64: vmemmap_start_pfn.
+    var memstart: UInt64 = 0
+    var startPFN: UInt64 = 0
     var kaslrAlign: UInt64? = nil
     var overridden = false
     /// arm64: the VA size a 52-bit kernel fell back to (arm64_memblock_init()).
@@ -32,21 +35,19 @@ extension SparseConfig {
     public func vmemmapBase() throws -> VmemmapBase {
         let p = try baseParts()
         if p.overridden {
-            return VmemmapBase(value: p.value, formula: "given with --vmemmap-base")
+            return VmemmapBase(value: p.value, formula: "given with \(OptionName.vmemmapBase.flag)")
         }
         var formula: String
         switch layout {
         case let .x86_64(la57):
             formula = "vmemmap_base = __VMEMMAP_BASE_\(la57 ? "L5" : "L4") \(hex(p.nominal))\(kaslr ? "" : " (no KASLR)")"
         case let .arm64(vaBits, _, _, actual):
-            let memstart = p.dram & ~(p.align - 1)
-            formula = "VMEMMAP_START \(hex(p.start)) - (memstart_addr \(hex(memstart)) >> \(pageShift)) * \(structPageSize); memstart_addr = round_down(DRAM \(hex(p.dram)), ARM64_MEMSTART_ALIGN \(Units.human(p.align)))"
+            formula = "VMEMMAP_START \(hex(p.start)) - (memstart_addr \(hex(p.memstart)) >> \(pageShift)) * \(structPageSize); memstart_addr = round_down(DRAM \(hex(p.dram)), ARM64_MEMSTART_ALIGN \(Units.human(p.align)))"
             if vaBits == 52 && actual != 52 {
                 formula += "; running with \(actual)-bit VA: memstart_addr -= _PAGE_OFFSET(\(actual)) - _PAGE_OFFSET(52) (arm64_memblock_init(), arch/arm64/mm/init.c:244), so the base moves up to \(hex(p.nominal))"
             }
         case .riscv64:
-            let pfn = (p.start - p.nominal) / structPageSize
-            formula = "VMEMMAP_START \(hex(p.start)) - vmemmap_start_pfn \(hex(pfn)) * \(structPageSize); vmemmap_start_pfn = round_down(DRAM \(hex(p.dram)) & PMD_MASK, VMEMMAP_ADDR_ALIGN \(Units.human(p.align))) >> PAGE_SHIFT; \(kernel.formulas.riscvAlignText)"
+            formula = "VMEMMAP_START \(hex(p.start)) - vmemmap_start_pfn \(hex(p.startPFN)) * \(structPageSize); vmemmap_start_pfn = round_down(DRAM \(hex(p.dram)) & PMD_MASK, VMEMMAP_ADDR_ALIGN \(Units.human(p.align))) >> PAGE_SHIFT; \(kernel.formulas.riscvAlignText)"
         case .loongarch64:
             formula = "\(kernel.formulas.loongarchText), VMALLOC_END \(hex(p.end))"
         case let .powerpc64(start, size):
@@ -74,9 +75,10 @@ extension SparseConfig {
     func baseParts() throws -> BaseParts {
         var p = try baseInputs()
         if p.overridden { return p }
-        var cfg = c
-        let (st, step) = finishBase(&p, dram: dramBase ?? 0, &cfg)
-        try need(st, step)
+        var m = mirror
+        if let failure = finishBase(&p, dram: dramBase ?? 0, &m) {
+            try need(failure.overflow ? CS_EOVERFLOW : CS_EDOMAIN, failure.step)
+        }
         return p
     }
 
@@ -139,10 +141,10 @@ extension SparseConfig {
     }
 
     /// The DRAM-dependent step (arm64, riscv64) and the worst KASLR base: allocation-free, the sweep's
-    /// inner loop. `p` comes from `baseInputs()`; on failure returns the status and the step's name.
+    /// inner loop. `p` comes from `baseInputs()`; returns nil, or the step that failed.
     @inline(__always)
-    func finishBase(_ p: inout BaseParts, dram: UInt64, _ cfg: inout cs_config) -> (cs_status, StaticString) {
-        BaseStep.finish(baseStep, &p, dram: dram, &cfg)
+    func finishBase(_ p: inout BaseParts, dram: UInt64, _ m: inout CMirror) -> BaseFailure? {
+        BaseStep.finish(baseStep, &p, dram: dram, &m)
     }
 
     var baseStep: BaseStep {
@@ -203,33 +205,47 @@ extension KernelFormulas.Mask {
     var c: cs_mask_form { self == .none ? CS_MASK_NONE : CS_MASK_MERGED }
 }
 
+/// A base step the C mirror refused: the step's name and whether it overflowed (else: out of domain).
+struct BaseFailure {
+    let step: StaticString
+    let overflow: Bool
+
+    @inline(__always)
+    init(_ step: StaticString, _ st: cs_status) {
+        self.step = step
+        overflow = st == CS_EOVERFLOW
+    }
+}
+
 /// The part of an architecture's base formula that depends on the DRAM start.
 enum BaseStep {
     case none, arm64, riscv64
 
+    /// Allocation-free (the sweep's hot path). Stores C's intermediate values (memstart_addr,
+    /// vmemmap_start_pfn) in `p` for the formula text.
     @inline(__always)
-    static func finish(_ step: BaseStep, _ p: inout BaseParts, dram: UInt64, _ cfg: inout cs_config) -> (cs_status, StaticString) {
+    static func finish(_ step: BaseStep, _ p: inout BaseParts, dram: UInt64, _ m: inout CMirror) -> BaseFailure? {
         switch step {
         case .arm64:
             p.dram = dram
-            let st = cs_arm64_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
-            guard st == CS_OK else { return (st, "vmemmap") }
+            let st = cs_arm64_vmemmap_parts(&m.cfg, p.start, dram, p.align, &p.memstart, &p.nominal)
+            guard st == CS_OK else { return BaseFailure("vmemmap", st) }
             if let va = p.vaFallback {
-                let st = cs_arm64_vmemmap_va_fallback(&cfg, va, p.nominal, &p.nominal)
-                guard st == CS_OK else { return (st, "52-bit VA fallback") }
+                let st = cs_arm64_vmemmap_va_fallback(&m.cfg, va, p.nominal, &p.nominal)
+                guard st == CS_OK else { return BaseFailure("52-bit VA fallback", st) }
             }
         case .riscv64:
             p.dram = dram
-            let st = cs_riscv_vmemmap(&cfg, p.start, dram, p.align, &p.nominal)
-            guard st == CS_OK else { return (st, "vmemmap") }
+            let st = cs_riscv_vmemmap_parts(&m.cfg, p.start, dram, p.align, &p.startPFN, &p.nominal)
+            guard st == CS_OK else { return BaseFailure("vmemmap", st) }
         case .none:
             break
         }
         p.value = p.nominal
         if let g = p.kaslrAlign, g != 0 {
             let st = cs_worst_aligned_base(p.nominal, g, &p.value)
-            guard st == CS_OK else { return (st, "worst KASLR base") }
+            guard st == CS_OK else { return BaseFailure("worst KASLR base", st) }
         }
-        return (CS_OK, "")
+        return nil
     }
 }

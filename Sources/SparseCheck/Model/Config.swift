@@ -1,5 +1,3 @@
-internal import CSparse
-
 /// The architectures with SPARSEMEM that the tool models.
 public enum Arch: String, CaseIterable, Sendable {
     case x86_64, arm64, riscv64, loongarch64, powerpc64, s390x
@@ -81,41 +79,7 @@ public struct SparseConfig: Equatable, Sendable {
     /// Notes about what-if choices (e.g. HVO forced on an architecture that does not select it).
     public var notes: [String] = []
 
-    /// CONFIG_HAVE_GIGANTIC_FOLIOS from its Kconfig expression.
-    public var haveGiganticFolios: Bool {
-        cs_kconfig_have_gigantic_folios(hugetlbPage, archHasGiganticPage, zoneDevice, haveTHPPud)
-    }
-
     public var pageSize: UInt64 { UInt64(1) << UInt64(min(pageShift, 63)) }
-
-    /// The C mirror's `cs_config` for this configuration, as an opaque `const cs_config *` for C code
-    /// outside the library (the benchmarks' C-loop reference).
-    public func withCConfig<R>(_ body: (UnsafeRawPointer) throws -> R) rethrows -> R {
-        var cfg = c
-        return try withUnsafePointer(to: &cfg) { try body(UnsafeRawPointer($0)) }
-    }
-
-    var c: cs_config {
-        var cfg = cs_config()
-        cfg.page_shift = pageShift
-        cfg.section_size_bits = sectionSizeBits
-        cfg.max_physmem_bits = maxPhysmemBits
-        cfg.max_page_order = maxPageOrder
-        cfg.bits_per_long = bitsPerLong
-        cfg.pmd_shift = pmdShift
-        cfg.pud_shift = pudShift
-        cfg.mem_section_size = memSectionSize
-        cfg.struct_page_size = structPageSize
-        cfg.max_folio_order_override = maxFolioOrderOverride.map { Int32(clamping: $0) } ?? -1
-        cfg.sparsemem_vmemmap = sparsememVmemmap
-        cfg.hugetlb_page = hugetlbPage
-        cfg.have_gigantic_folios = haveGiganticFolios
-        cfg.hugetlb_page_optimize_vmemmap = hvo
-        cfg.zone_device = zoneDevice
-        cfg.sparsemem_vmemmap_preinit = vmemmapPreinit
-        cfg.sparsemem_extreme = sparsememExtreme
-        return cfg
-    }
 }
 
 /// The numbers every rule needs, computed once by the C mirror (cs_sparse_init_checks()).

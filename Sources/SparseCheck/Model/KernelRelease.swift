@@ -133,7 +133,7 @@ public struct KernelTarget: Hashable, Sendable, CustomStringConvertible {
     public static let acceptedForms = "a kernel release such as 7.2, 7.2.13, 7.2.13+deb14-riscv64, 6.12 or 6.1.0-56-amd64, or 'proposed' (the newest release's formulas plus changes no release has)"
 
     /// Parses a `--kernel` value; `option` names it in the error.
-    public static func parse(_ text: String, option: String = "--kernel") throws -> KernelTarget {
+    public static func parse(_ text: String, option: String = OptionName.kernel.flag) throws -> KernelTarget {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.lowercased() == "proposed" { return .proposedChanges }
         if t.lowercased() == "next" {

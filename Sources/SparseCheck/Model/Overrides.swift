@@ -1,5 +1,6 @@
-/// The values a user can set on top of a preset. Strings come straight from the command line;
-/// `parse` turns them into typed values or an `InputError` naming the option.
+/// The values a user can set on top of a preset, typed: the CLI parses each option's text with
+/// `OptionParser` when it parses the command line (an `InputError` naming the option), so this is the
+/// one form the options take on their way in.
 public struct Overrides: Equatable, Sendable {
     public var kernel: KernelTarget?
     public var pagingMode: PagingMode?
@@ -19,61 +20,27 @@ public struct Overrides: Equatable, Sendable {
 
     public init() {}
 
-    /// The textual form of the overrides as typed on a command line.
-    public struct Text: Sendable {
-        public var kernel: String?
-        public var pagingMode: String?
-        public var pageSize: String?
-        public var sectionBits: String?
-        public var physmemBits: String?
-        public var structPageSize: String?
-        public var maxPageOrder: String?
-        public var maxFolioOrder: String?
-        public var vmemmapBase: String?
-        public var dramBase: String?
-        public var hvo: Bool?
-        public var vmemmap: Bool?
-        public var zoneDevice: Bool?
-        public var kaslr: Bool?
-        public init() {}
-    }
-
-    public static func parse(_ t: Text) throws -> Overrides {
-        var o = Overrides()
-        if let k = t.kernel { o.kernel = try KernelTarget.parse(k) }
-        if let m = t.pagingMode {
-            guard let v = PagingMode(rawValue: m.lowercased()) else {
-                throw InputError("--paging-mode \(m)", expected: "a paging mode: \(PagingMode.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            o.pagingMode = v
-        }
-        if let s = t.pageSize { o.pageShift = try Units.parsePageSize(s) }
-        if let s = t.sectionBits {
-            o.sectionBits = UInt32(try Units.parseInt(s, option: "--section-bits", range: 0...63, what: "SECTION_SIZE_BITS"))
-        }
-        if let s = t.physmemBits {
-            o.physmemBits = UInt32(try Units.parseInt(s, option: "--physmem-bits", range: 20...64, what: "MAX_PHYSMEM_BITS"))
-        }
-        if let s = t.structPageSize {
-            let v = try Units.parseSize(s, option: "--struct-page-size")
-            guard v >= 8, v <= 4096, v % 8 == 0 else {
-                throw InputError("--struct-page-size \(s)", expected: "sizeof(struct page) in bytes, a multiple of 8 from 8 to 4096")
-            }
-            o.structPageSize = v
-        }
-        if let s = t.maxPageOrder {
-            o.maxPageOrder = UInt32(try Units.parseInt(s, option: "--max-page-order", range: 0...63, what: "MAX_PAGE_ORDER"))
-        }
-        if let s = t.maxFolioOrder {
-            o.maxFolioOrder = UInt32(try Units.parseInt(s, option: "--max-folio-order", range: 0...4096, what: "MAX_FOLIO_ORDER"))
-        }
-        if let s = t.vmemmapBase { o.vmemmapBase = try Units.parseAddress(s, option: "--vmemmap-base") }
-        if let s = t.dramBase { o.dramBase = try Units.parseAddress(s, option: "--dram-base") }
-        o.hvo = t.hvo
-        o.vmemmap = t.vmemmap
-        o.zoneDevice = t.zoneDevice
-        o.kaslr = t.kaslr
-        return o
+    /// The same values as command-line words, from the table of option names (a sweep's reproduce
+    /// command and its fingerprint).
+    public var arguments: [String] {
+        var w: [String] = []
+        func add(_ o: OptionName, _ v: String?) { if let v { w += [o.flag, v] } }
+        func flag(_ o: OptionName, _ v: Bool?) { if let v { w.append(v ? o.flag : o.negated) } }
+        add(.kernel, kernel?.argument)
+        add(.pagingMode, pagingMode?.rawValue)
+        add(.pageSize, pageShift.map { $0 >= 10 ? "\(UInt64(1) << UInt64($0 - 10))K" : String(UInt64(1) << UInt64(min($0, 63))) })
+        add(.sectionBits, sectionBits.map { String($0) })
+        add(.structPageSize, structPageSize.map { String($0) })
+        add(.maxFolioOrder, maxFolioOrder.map { String($0) })
+        add(.vmemmapBase, vmemmapBase.map(hex))
+        add(.dramBase, dramBase.map(hex))
+        flag(.hvo, hvo)
+        flag(.vmemmap, vmemmap)
+        add(.physmemBits, physmemBits.map { String($0) })
+        add(.maxPageOrder, maxPageOrder.map { String($0) })
+        flag(.zoneDevice, zoneDevice)
+        flag(.kaslr, kaslr)
+        return w
     }
 }
 
@@ -104,7 +71,7 @@ extension SparseConfig {
         let preset: Preset
         if let name {
             guard let p = Preset.named(name) else {
-                throw InputError("--preset \(name)", expected: "a preset name such as x86_64, arm64-4k-va48, riscv64-sv39 (memmap-check presets lists all \(Preset.all.count))")
+                throw InputError("\(OptionName.preset.flag) \(name)", expected: "a preset name such as x86_64, arm64-4k-va48, riscv64-sv39 (memmap-check presets lists all \(Preset.all.count))")
             }
             preset = p
         } else {
@@ -132,16 +99,16 @@ extension SparseConfig {
             if c.baseDependsOnDRAM {
                 c.useDRAMBase(v)
             } else {
-                c.notes.append("--dram-base has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
+                c.notes.append("\(OptionName.dramBase.flag) has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
             }
         }
         if let v = o.kaslr {
             if v && !c.baseCanBeRandomized {
-                c.notes.append("--kaslr has no effect on \(c.arch.rawValue): its vmemmap base is not randomised")
+                c.notes.append("\(OptionName.kaslr.flag) has no effect on \(c.arch.rawValue): its vmemmap base is not randomised")
             } else {
                 c.kaslr = v
                 if v, case .arm64 = c.layout, !c.kernel.formulas.arm64LinearMapRandomized {
-                    c.notes.append("--kaslr has no effect on arm64 with kernel \(c.kernel.label): arm64_memblock_init() has no memstart_offset_seed (no linear-map randomisation), KASLR moves only the kernel image")
+                    c.notes.append("\(OptionName.kaslr.flag) has no effect on arm64 with kernel \(c.kernel.label): arm64_memblock_init() has no memstart_offset_seed (no linear-map randomisation), KASLR moves only the kernel image")
                 }
             }
         }
@@ -149,19 +116,19 @@ extension SparseConfig {
         if let v = o.vmemmap { c.sparsememVmemmap = v }
         if let v = o.hvo {
             if v && !c.sparsememVmemmap {
-                throw InputError("--hvo with --no-vmemmap", expected: "SPARSEMEM_VMEMMAP for HUGETLB_PAGE_OPTIMIZE_VMEMMAP (fs/Kconfig: depends on SPARSEMEM_VMEMMAP)")
+                throw InputError("\(OptionName.hvo.flag) with \(OptionName.vmemmap.negated)", expected: "SPARSEMEM_VMEMMAP for HUGETLB_PAGE_OPTIMIZE_VMEMMAP (fs/Kconfig: depends on SPARSEMEM_VMEMMAP)")
             }
             c.hvo = v
             c = c.withKconfigPreinit()
             if v && !c.archWantHVO {
-                c.notes.append("--hvo: a what-if, \(c.arch.rawValue) does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP")
+                c.notes.append("\(OptionName.hvo.flag): a what-if, \(c.arch.rawValue) does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP")
             }
         } else if c.kconfigPath == nil || o.vmemmap != nil {
             c = c.withKconfigHVO()
         }
         if c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil && o.dramBase == nil, let d = c.dramBase,
            !c.assumed.contains(where: { $0.hasPrefix(Self.dramAssumption) }) {
-            c.assumed.append("\(Self.dramAssumption) \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with --dram-base)")
+            c.assumed.append("\(Self.dramAssumption) \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with \(OptionName.dramBase.flag))")
         }
         return c
     }

@@ -65,7 +65,7 @@ extension SparseConfig {
     public func withPagingMode(_ m: PagingMode) throws -> SparseConfig {
         guard allowedModes.contains(m) else {
             let allowed = allowedModes.isEmpty ? "none (\(arch.rawValue) has one fixed layout)" : allowedModes.map(\.rawValue).joined(separator: ", ")
-            throw InputError("--paging-mode \(m.rawValue)", expected: "a paging mode \(preset) allows: \(allowed)")
+            throw InputError("\(OptionName.pagingMode.flag) \(m.rawValue)", expected: "a paging mode \(preset) allows: \(allowed)")
         }
         var c = self
         c.pagingMode = m
@@ -85,7 +85,7 @@ extension SparseConfig {
             c.pmdShift = max(g.pmd, pageShift + 1)
             c.pudShift = max(g.pud, g.pmd)
         default:
-            throw InputError("--paging-mode \(m.rawValue)", expected: "a paging mode of \(arch.rawValue)")
+            throw InputError("\(OptionName.pagingMode.flag) \(m.rawValue)", expected: "a paging mode of \(arch.rawValue)")
         }
         return c
     }

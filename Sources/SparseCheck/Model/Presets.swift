@@ -1,5 +1,3 @@
-internal import CSparse
-
 /// A named architecture configuration. Its parameters come from the architecture's own
 /// definitions (see `sources`), and its vmemmap base from the architecture's formula evaluated by
 /// the C mirror — never a typed-in base.
@@ -115,7 +113,7 @@ extension Preset {
                         "memstart_addr = round_down(DRAM start, ARM64_MEMSTART_ALIGN): arch/arm64/mm/init.c (ARM64_MEMSTART_ALIGN: asm/kernel-pgtable.h)",
                         "PMD/PUD shifts: ARM64_HW_PGTABLE_LEVEL_SHIFT, arch/arm64/include/asm/pgtable-hwdef.h",
                         "no ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP (no HVO): arch/arm64/Kconfig",
-                        "DRAM start default 0x40000000 (QEMU virt); set it with --dram-base",
+                        "DRAM start default 0x40000000 (QEMU virt); set it with \(OptionName.dramBase.flag)",
                     ],
                     pageShift: p,
                     make: { pp in arm64Config(name: name, pageShift: pp, vaBits: va) })
@@ -140,7 +138,7 @@ extension Preset {
                 "vmemmap_start_pfn = round_down(DRAM start & PMD_MASK, VMEMMAP_ADDR_ALIGN) >> PAGE_SHIFT: setup_bootmem(), arch/riscv/mm/init.c",
                 "VMEMMAP_ADDR_ALIGN: 6.18 1 << SECTION_SIZE_BITS; 7.1 max(1 << SECTION_SIZE_BITS, MAX_FOLIO_VMEMMAP_ALIGN) (476849b0fba4, v7 05/18); next: max(..., PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page))) (seen only in a later copy of init.c; no release known, hence 'next')",
                 "ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP, ARCH_HAS_GIGANTIC_PAGE: arch/riscv/Kconfig",
-                "DRAM start default 0x80000000 (QEMU virt); set it with --dram-base",
+                "DRAM start default 0x80000000 (QEMU virt); set it with \(OptionName.dramBase.flag)",
             ],
             pageShift: 12,
             make: { p in
@@ -262,7 +260,7 @@ extension SparseConfig {
     /// CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP from its Kconfig expression (fs/Kconfig).
     func withKconfigHVO() -> SparseConfig {
         var c = self
-        c.hvo = cs_kconfig_hugetlb_page_optimize_vmemmap(hugetlbPage, archWantHVO, sparsememVmemmap)
+        c.hvo = CMirror.hugetlbPageOptimizeVmemmap(hugetlbPage: hugetlbPage, archWantHVO: archWantHVO, sparsememVmemmap: sparsememVmemmap)
         return c.withKconfigPreinit()
     }
 
@@ -270,7 +268,7 @@ extension SparseConfig {
     /// wants it (fs/Kconfig:281, 7.2).
     func withKconfigPreinit() -> SparseConfig {
         var c = self
-        c.vmemmapPreinit = cs_kconfig_sparsemem_vmemmap_preinit(hvo, archWantVmemmapPreinit)
+        c.vmemmapPreinit = CMirror.sparsememVmemmapPreinit(hvo: hvo, archWantVmemmapPreinit: archWantVmemmapPreinit)
         return c
     }
 

@@ -77,7 +77,7 @@ public enum Units {
     }
 
     /// A page size: `4K`, `16K`, `64K`, or a byte count; a power of two from 1 KiB to 2 MiB. Returns PAGE_SHIFT.
-    public static func parsePageSize(_ text: String, option: String = "--page-size") throws -> UInt32 {
+    public static func parsePageSize(_ text: String, option: String = OptionName.pageSize.flag) throws -> UInt32 {
         let expected = "a power of two from 1K to 2M, such as 4K, 16K or 64K (or the size in bytes)"
         guard let bytes = try? parseSize(text, option: option), bytes.nonzeroBitCount == 1,
               bytes >= 1024, bytes <= 2 << 20 else {

@@ -1,39 +1,29 @@
-internal import CSparse
-
 /// The derived values shown by `presets`.
 public enum PresetReport {
-    public static func derived(_ r: CheckResult) -> JSON {
-        var cfg = r.config.c
-        var pss: UInt32 = 0, secShift: UInt32 = 0, minOrder: UInt32 = 0, tails: UInt32 = 0
-        var pps: UInt64 = 0, nr: UInt64 = 0, roots: UInt64 = 0, spr: UInt64 = 0, memmap: UInt64 = 0, mapSize: UInt64 = 0
-        _ = cs_pfn_section_shift(&cfg, &pss)
-        _ = cs_pages_per_section(&cfg, &pps)
-        _ = cs_sections_shift(&cfg, &secShift)
-        _ = cs_nr_mem_sections(&cfg, &nr)
-        _ = cs_sections_per_root(&cfg, &spr)
-        _ = cs_nr_section_roots(&cfg, &roots)
-        _ = cs_memmap_bytes_per_section(&cfg, &memmap)
-        _ = cs_section_map_size(&cfg, &mapSize)
-        let tailOK = cs_vmemmap_tail_min_order(&cfg, &minOrder) == CS_OK
-        _ = cs_nr_vmemmap_tails(&cfg, &tails)
+    /// Throws `InputError` when the C mirror refuses one of the section numbers (no status is dropped).
+    public static func derived(_ r: CheckResult) throws -> JSON {
+        let n: CMirror.SectionNumbers
+        do { n = try r.config.mirror.sectionNumbers() } catch let e as MirrorError {
+            throw InputError("\(r.config.preset): \(e.formula)", expected: "a configuration whose section numbers fit \(r.config.bitsPerLong) bits (\(e.overflow ? "it overflows" : "an input is out of its domain"))")
+        }
         let d = r.derived
         return .object([
-            ("pfn_section_shift", .uint(UInt64(pss))),
-            ("pages_per_section", .uint(pps)),
-            ("sections_shift", .uint(UInt64(secShift))),
-            ("nr_mem_sections", .uint(nr)),
-            ("sections_per_root", .uint(spr)),
-            ("nr_section_roots", .uint(roots)),
-            ("memmap_bytes_per_section", .uint(memmap)),
-            ("section_map_size", .uint(mapSize)),
+            ("pfn_section_shift", .uint(UInt64(n.pfnSectionShift))),
+            ("pages_per_section", .uint(n.pagesPerSection)),
+            ("sections_shift", .uint(UInt64(n.sectionsShift))),
+            ("nr_mem_sections", .uint(n.nrMemSections)),
+            ("sections_per_root", .uint(n.sectionsPerRoot)),
+            ("nr_section_roots", .uint(n.nrSectionRoots)),
+            ("memmap_bytes_per_section", .uint(n.memmapBytesPerSection)),
+            ("section_map_size", .uint(n.sectionMapSize)),
             ("max_folio_order", .uint(UInt64(d.maxFolioOrder))),
             ("max_folio_nr_pages", .uint(d.maxFolioNrPages)),
             ("max_folio_size", .uint(d.maxFolioSize)),
             ("max_folio_vmemmap_align", .uint(d.maxFolioVmemmapAlign)),
             ("v2_demand", .uint(d.v2Demand)),
             ("compound_info_has_mask", .bool(d.hasMask)),
-            ("vmemmap_tail_min_order", tailOK ? .uint(UInt64(minOrder)) : .null),
-            ("nr_vmemmap_tails", .uint(UInt64(tails))),
+            ("vmemmap_tail_min_order", n.tails.map { .uint(UInt64($0.minOrder)) } ?? .null),
+            ("nr_vmemmap_tails", n.tails.map { .uint(UInt64($0.count)) } ?? .null),
             ("section_map_last_bit", .uint(UInt64(d.sectionMapLastBit))),
             ("vmemmap_base", JSON.address(d.vmemmap)),
             ("vmemmap_base_alignment", JSON.size(d.actualAlignment == 0 ? nil : d.actualAlignment)),

@@ -1,5 +1,3 @@
-internal import CSparse
-
 /// `memmap-check explain RULE` and `check --explain`: what a rule protects, the kernel code it
 /// mirrors, and a configuration's arithmetic step by step (every number from the C mirror).
 public enum Explain {
@@ -45,7 +43,6 @@ public enum Explain {
     /// The arithmetic of `rule` for the checked configuration, step by step.
     public static func steps(_ rule: RuleID, _ r: CheckResult) -> [String] {
         let c = r.config, d = r.derived
-        var cfg = c.c
         let S = c.structPageSize
         var l: [String] = []
         func yn(_ b: Bool) -> String { b ? "y" : "n" }
@@ -94,9 +91,8 @@ public enum Explain {
                 l.append("merged demand MAX_FOLIO_NR_PAGES * sizeof(struct page) = \(d.maxFolioNrPages * S); v2 = merged * PAGE_SIZE / sizeof(struct page)^2 = \(d.maxFolioNrPages * S) * \(c.pageSize) / \(S * S): equal iff PAGE_SIZE (\(c.pageSize)) == sizeof(struct page)^2 (\(S * S)) — \(c.pageSize == S * S ? "equal here" : "they differ here")")
             }
         case .sectionMapEncoding:
-            var pss: UInt32 = 0, ffs: UInt32 = 0
-            _ = cs_pfn_section_shift(&cfg, &pss)
-            _ = cs___ffs(S, &ffs)
+            let pss = (try? c.mirror.pfnSectionShift()).map(String.init) ?? "(refused by the C mirror)"
+            let ffs = (try? CMirror.ffs(S)).map(String.init) ?? "(undefined for 0)"
             l.append("SECTION_MAP_LAST_BIT = 4 (PRESENT, HAS_MEM_MAP, ONLINE, EARLY) + ZONE_DEVICE \(c.zoneDevice ? 1 : 0) + SPARSEMEM_VMEMMAP_PREINIT \(c.vmemmapPreinit ? 1 : 0) = \(d.sectionMapLastBit)  [include/linux/mmzone.h]")
             l.append("PFN_SECTION_SHIFT = SECTION_SIZE_BITS - PAGE_SHIFT = \(c.sectionSizeBits) - \(c.pageShift) = \(pss)")
             l.append("2018 bound: SECTION_MAP_LAST_BIT \(d.sectionMapLastBit) <= PFN_SECTION_SHIFT \(d.bound2018): \(d.buildOK2018 ? "builds" : "BUILD_BUG_ON fires")")

@@ -1,5 +1,4 @@
 import Foundation
-internal import CSparse
 
 /// The layout rules (same finding format as the config rules; each finding also carries `nodes`, and
 /// `section` / `memory_block` where it concerns one).
@@ -93,21 +92,21 @@ public enum LayoutChecker {
                 judged = true
             }
         }
-        var cfg = config.c
+        let mirror = config.mirror
         let v = base.base.value
-        func need(_ st: cs_status, _ what: String) throws {
-            guard st == CS_OK else { throw InputError("\(config.preset): \(what)", expected: "a layout whose addresses fit \(config.bitsPerLong) bits under this configuration") }
+        func need<T>(_ body: () throws -> T) throws -> T {
+            do { return try body() } catch let e as MirrorError {
+                throw InputError("\(config.preset): \(e.formula)", expected: "a layout whose addresses fit \(config.bitsPerLong) bits under this configuration")
+            }
         }
-        func pfnDown(_ phys: UInt64) throws -> UInt64 { var o: UInt64 = 0; try need(cs_phys_pfn(&cfg, phys, &o), "PHYS_PFN"); return o }
-        func pfnUp(_ phys: UInt64) throws -> UInt64 { var o: UInt64 = 0; try need(cs_pfn_up(&cfg, phys, &o), "PFN_UP"); return o }
-        func section(_ pfn: UInt64) throws -> UInt64 { var o: UInt64 = 0; try need(cs_pfn_to_section_nr(&cfg, pfn, &o), "pfn_to_section_nr"); return o }
-        func sectionPFN(_ s: UInt64) throws -> UInt64 { var o: UInt64 = 0; try need(cs_section_nr_to_pfn(&cfg, s, &o), "section_nr_to_pfn"); return o }
-        func page(_ pfn: UInt64) throws -> UInt64 { var o: UInt64 = 0; try need(cs_pfn_to_page(&cfg, v, pfn, &o), "pfn_to_page"); return o }
-        func phys(_ pfn: UInt64) throws -> UInt64 { var o: UInt64 = 0; try need(cs_pfn_phys(&cfg, pfn, &o), "PFN_PHYS"); return o }
-        var perSection: UInt64 = 0
-        try need(cs_memmap_bytes_per_section(&cfg, &perSection), "memmap bytes per section")
-        var unit: UInt64 = 0
-        try need(cs_vmemmap_backing_unit(&cfg, config.vmemmapMapsPMD, &unit), "vmemmap backing unit")
+        func pfnDown(_ phys: UInt64) throws -> UInt64 { try need { try mirror.physPFN(phys) } }
+        func pfnUp(_ phys: UInt64) throws -> UInt64 { try need { try mirror.pfnUp(phys) } }
+        func section(_ pfn: UInt64) throws -> UInt64 { try need { try mirror.pfnToSectionNr(pfn) } }
+        func sectionPFN(_ s: UInt64) throws -> UInt64 { try need { try mirror.sectionNrToPFN(s) } }
+        func page(_ pfn: UInt64) throws -> UInt64 { try need { try mirror.pfnToPage(base: v, pfn) } }
+        func phys(_ pfn: UInt64) throws -> UInt64 { try need { try mirror.pfnPhys(pfn) } }
+        let perSection = try need { try mirror.memmapBytesPerSection() }
+        let unit = try need { try mirror.vmemmapBackingUnit(mapsPMD: config.vmemmapMapsPMD) }
         let blockSize = layout.blockSize
         func block(_ pfn: UInt64) throws -> Int? {
             guard let bs = blockSize, bs > 0 else { return nil }
@@ -175,8 +174,7 @@ public enum LayoutChecker {
         for s in others.keys.sorted() {
             let o = ownerOfShared[s]!, rest = others[s]!
             let first = try sectionPFN(s)
-            var pps: UInt64 = 0
-            try need(cs_pages_per_section(&cfg, &pps), "PAGES_PER_SECTION")
+            let pps = try need { try mirror.pagesPerSection() }
             let sec = PhysRange(try phys(first), try phys(first + pps))
             // The block holding the first page of another node in this section.
             let otherStart = all.filter { rest.contains($0.node) }.compactMap { $0.r.intersection(sec) }.map(\.start).min() ?? sec.start
@@ -285,7 +283,7 @@ public enum LayoutChecker {
             }
             d.sections = touchedCount[n.id] ?? 0
             d.sectionsOwned = ownedCount[n.id] ?? 0
-            try need(cs_mul(&cfg, UInt64(d.sectionsOwned), perSection, &d.memmapBytes), "memmap bytes")
+            d.memmapBytes = try need { try mirror.mul(UInt64(d.sectionsOwned), perSection, "memmap bytes") }
             derived.append(d)
         }
 

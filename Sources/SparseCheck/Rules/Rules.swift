@@ -1,5 +1,3 @@
-internal import CSparse
-
 public enum RuleID: String, CaseIterable, Sendable {
     case folioVmemmapAlign = "folio-vmemmap-align"
     case folioVmemmapAlignV2 = "folio-vmemmap-align-v2"
@@ -83,12 +81,12 @@ extension SparseConfig {
         if c.kernel.proposed {
             add("kernel proposed: the \(FormulaTable.newestRelease.seen) formulas plus \(FormulaTable.proposedChanges.count) change(s) in no release (the 2026 section map bound)")
         } else if !c.kernel.given {
-            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with --kernel)")
+            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with \(OptionName.kernel.flag))")
         } else if let why = c.kernel.caveat {
             add(why)
         }
         if !c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode {
-            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set --paging-mode)")
+            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set \(OptionName.pagingMode.flag))")
         }
         if c.baseRandomized, c.vmemmapBaseOverride == nil {
             switch c.layout {
@@ -104,66 +102,60 @@ extension SparseConfig {
     /// Rejects a configuration the kernel would not build or the arithmetic cannot represent, naming
     /// the option that sets the offending value.
     public func validate() throws {
-        var cfg = c
-        var field = CS_FIELD_NONE
-        var reason = CS_REASON_NONE
-        guard cs_config_validate(&cfg, &field, &reason) != CS_OK else { return }
+        guard let (field, reason) = mirror.rejection() else { return }
         let from = " (preset \(preset))"
         switch field {
-        case CS_FIELD_PAGE_SHIFT:
-            throw InputError("--page-size \(pageSize)", expected: "a power of two from 1K to 2M")
-        case CS_FIELD_SECTION_SIZE_BITS:
+        case .pageShift:
+            throw InputError("\(OptionName.pageSize.flag) \(pageSize)", expected: "a power of two from 1K to 2M")
+        case .sectionSizeBits:
             let expected: String
             switch reason {
-            case CS_REASON_BELOW_PAGE_SHIFT:
+            case .belowPageShift:
                 expected = "at least PAGE_SHIFT (\(pageShift)) for \(Units.human(pageSize)) pages"
-            case CS_REASON_BELOW_SUBSECTION:
+            case .belowSubsection:
                 expected = "at least SUBSECTION_SHIFT (21): include/linux/mmzone.h refuses to build (\"Subsection size exceeds section size\")"
-            default:
+            case .other:
                 expected = "at most MAX_PHYSMEM_BITS (\(maxPhysmemBits))"
             }
-            throw InputError("--section-bits \(sectionSizeBits)", expected: expected)
-        case CS_FIELD_MAX_PHYSMEM_BITS:
-            throw InputError("--physmem-bits \(maxPhysmemBits)", expected: "20 to BITS_PER_LONG (\(bitsPerLong))")
-        case CS_FIELD_MAX_PAGE_ORDER:
+            throw InputError("\(OptionName.sectionBits.flag) \(sectionSizeBits)", expected: expected)
+        case .maxPhysmemBits:
+            throw InputError("\(OptionName.physmemBits.flag) \(maxPhysmemBits)", expected: "20 to BITS_PER_LONG (\(bitsPerLong))")
+        case .maxPageOrder:
             throw InputError(
-                "--max-page-order \(maxPageOrder)\(from)",
+                "\(OptionName.maxPageOrder.flag) \(maxPageOrder)\(from)",
                 expected: "at most SECTION_SIZE_BITS - PAGE_SHIFT (\(Int(sectionSizeBits) - Int(pageShift))): include/linux/mmzone.h refuses to build (\"Allocator MAX_PAGE_ORDER exceeds SECTION_SIZE\")")
-        case CS_FIELD_STRUCT_PAGE_SIZE:
+        case .structPageSize:
             throw InputError(
-                "--struct-page-size \(structPageSize)",
+                "\(OptionName.structPageSize.flag) \(structPageSize)",
                 expected: "a multiple of sizeof(long) (\(bitsPerLong / 8)) from \(bitsPerLong / 8) to PAGE_SIZE (\(pageSize))")
-        case CS_FIELD_MAX_FOLIO_ORDER:
+        case .maxFolioOrder:
             let top = Int(maxPhysmemBits) - Int(pageShift)
             throw InputError(
-                "--max-folio-order \(maxFolioOrderOverride.map(String.init) ?? "(derived)")",
+                "\(OptionName.maxFolioOrder.flag) \(maxFolioOrderOverride.map(String.init) ?? "(derived)")",
                 expected: "0 to \(top): a folio cannot exceed MAX_PHYSMEM_BITS (\(maxPhysmemBits)) with \(Units.human(pageSize)) pages, and MAX_FOLIO_NR_PAGES * sizeof(struct page) must fit 64 bits")
-        case CS_FIELD_PMD_SHIFT, CS_FIELD_PUD_SHIFT:
+        case .pmdPudShift:
             throw InputError("PMD_SHIFT \(pmdShift) / PUD_SHIFT \(pudShift)\(from)", expected: "PAGE_SHIFT < PMD_SHIFT <= PUD_SHIFT < BITS_PER_LONG")
-        case CS_FIELD_MEM_SECTION_SIZE:
+        case .memSectionSize:
             throw InputError("sizeof(struct mem_section) \(memSectionSize)", expected: "a power of two from 8 to PAGE_SIZE")
-        default:
+        case .bitsPerLong:
             throw InputError("BITS_PER_LONG \(bitsPerLong)", expected: "32 or 64")
         }
     }
 
     /// The numbers the rules read, from the C mirror.
     public func derive(base: UInt64) throws -> Derived {
-        var cfg = c
-        var v = cs_verdict()
-        let st = cs_sparse_init_checks(&cfg, base, &v)
-        guard st == CS_OK else {
+        guard let v = try? mirror.sparseInitChecks(base: base) else {
             throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits")
         }
         return Derived(
-            vmemmap: v.vmemmap, baseFormula: "", actualAlignment: v.actual_alignment,
-            maxFolioOrder: v.max_folio_order, maxFolioNrPages: v.max_folio_nr_pages, maxFolioSize: v.max_folio_size,
-            maxFolioVmemmapAlign: v.max_folio_vmemmap_align, v2Demand: v.v2_demand,
-            v2DemandIsPowerOf2: v.v2_demand_pow2, v2Aligned: v.v2_aligned,
-            hasMask: v.has_mask && kernel.hasMaskEncoding, hasMaskV3V4: v.has_mask_v3v4,
-            folioAligned: v.folio_aligned, sectionMapLastBit: v.section_map_last_bit,
-            sectionMapRequired: v.section_map_required, bound2018: v.bound_2018, bound2026: v.bound_2026,
-            buildOK2018: v.build_ok_2018, buildOK2026: v.build_ok_2026, encodingOK: v.encoding_ok)
+            vmemmap: v.vmemmap, baseFormula: "", actualAlignment: v.actualAlignment,
+            maxFolioOrder: v.maxFolioOrder, maxFolioNrPages: v.maxFolioNrPages, maxFolioSize: v.maxFolioSize,
+            maxFolioVmemmapAlign: v.maxFolioVmemmapAlign, v2Demand: v.v2Demand,
+            v2DemandIsPowerOf2: v.v2DemandIsPowerOf2, v2Aligned: v.v2Aligned,
+            hasMask: v.hasMask && kernel.hasMaskEncoding, hasMaskV3V4: v.hasMaskV3V4,
+            folioAligned: v.folioAligned, sectionMapLastBit: v.sectionMapLastBit,
+            sectionMapRequired: v.sectionMapRequired, bound2018: v.bound2018, bound2026: v.bound2026,
+            buildOK2018: v.buildOK2018, buildOK2026: v.buildOK2026, encodingOK: v.encodingOK)
     }
 }
 
@@ -193,10 +185,10 @@ struct StatusPlan {
 
     /// (folio-vmemmap-align, folio-vmemmap-align-v2, section-map-encoding) from `cs_sparse_init_checks()`.
     @inline(__always)
-    func statuses(_ v: cs_verdict) -> (folio: Status, v2: Status, encoding: Status) {
-        (folio(aligned: v.folio_aligned), v2(aligned: v.v2_aligned),
-         encoding(buildOK2018: v.build_ok_2018, buildOK2026: v.build_ok_2026, encodingOK: v.encoding_ok,
-                  lastBit: v.section_map_last_bit, bound2026: v.bound_2026))
+    func statuses(_ v: CVerdict) -> (folio: Status, v2: Status, encoding: Status) {
+        (folio(aligned: v.folioAligned), v2(aligned: v.v2Aligned),
+         encoding(buildOK2018: v.buildOK2018, buildOK2026: v.buildOK2026, encodingOK: v.encodingOK,
+                  lastBit: v.sectionMapLastBit, bound2026: v.bound2026))
     }
 }
 
@@ -321,22 +313,19 @@ public enum Checker {
     /// The nearest aligned bases and the architecture-level change that would align the base.
     static func folioFix(_ c: SparseConfig, _ d: Derived) -> String {
         let req = d.maxFolioVmemmapAlign
-        var cfg = c.c
-        var below: UInt64 = 0, above: UInt64 = 0
-        _ = cs_round_down(d.vmemmap, req, &below)
-        let upOK = cs_round_up(&cfg, d.vmemmap, req, &above) == CS_OK
-        var parts = ["nearest aligned bases: \(hex(below)) below\(upOK ? ", \(hex(above)) above" : "")"]
+        let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
+        let above = try? c.mirror.roundUp(d.vmemmap, req)
+        var parts = ["nearest aligned bases: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"]
         if c.vmemmapBaseOverride != nil {
             return parts.joined(separator: "; ")
         }
         switch c.layout {
         case .riscv64:
             // PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)): the physical rounding the base needs.
-            let phys = (req / c.structPageSize) << UInt64(c.pageShift)
+            let phys = (try? c.mirror.pfnPhys(req / c.structPageSize)) ?? 0
             var later = c
             later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 2))
-            var section: UInt64 = 0
-            _ = cs_bit(&cfg, c.sectionSizeBits, &section)
+            let section = (try? c.mirror.bit(c.sectionSizeBits)) ?? 0
             if c.kernel.formulas.riscvAlign != .pfnPhys, let nb = try? later.vmemmapBase() {
                 parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(Units.human(phys)), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(Units.human(section))), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(Units.human(phys)))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(hex(nb.value)) (--kernel 7.2)")
             } else {
@@ -351,7 +340,7 @@ public enum Checker {
         case .x86_64:
             parts.append("vmemmap_base must be a multiple of \(Units.human(req)); __VMEMMAP_BASE_L4/L5 and KASLR's PUD-aligned (1 GiB) slots are, so only a smaller PUD or a larger MAX_FOLIO_VMEMMAP_ALIGN breaks this")
         case .arm64:
-            let phys = (req / c.structPageSize) << UInt64(c.pageShift)
+            let phys = (try? c.mirror.pfnPhys(req / c.structPageSize)) ?? 0
             parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(Units.human(phys))")
         case .powerpc64, .s390x:
             parts.append("the architecture's vmemmap start must be a multiple of \(Units.human(req))")
@@ -416,8 +405,7 @@ public enum Checker {
         f.detail("bound_2018", .uint(UInt64(d.bound2018)))
         f.detail("bound_2026", .uint(UInt64(d.bound2026)))
         f.detail("bound_in_force", .string(use2026 ? "2026" : "2018"))
-        var ffs: UInt32 = 0
-        _ = cs___ffs(c.structPageSize, &ffs)
+        let ffs = (try? CMirror.ffs(c.structPageSize)).map(String.init) ?? "(undefined for 0)"
         let flags = "SECTION_MAP_LAST_BIT = \(d.sectionMapLastBit)\(c.zoneDevice ? " (with ZONE_DEVICE)" : "")\(c.vmemmapPreinit ? " (with VMEMMAP_PREINIT)" : "")"
         let b2018 = "PFN_SECTION_SHIFT = \(d.bound2018)"
         let b2026 = "min(PFN_SECTION_SHIFT \(d.bound2018) + __ffs(\(c.structPageSize)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026)"
@@ -442,10 +430,9 @@ public enum Checker {
             if !buildOK {
                 f.fix = "the kernel will not build: drop ZONE_DEVICE or VMEMMAP_PREINIT flag bits, or raise SECTION_SIZE_BITS until PFN_SECTION_SHIFT >= \(d.sectionMapLastBit)\(use2026 ? "" : "; the 2026 bound (Muchun Song's fix) uses min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)")"
             } else {
-                var cfg = c.c
-                var up: UInt64 = 0
-                let upOK = cs_round_up(&cfg, d.vmemmap, req, &up) == CS_OK
-                f.fix = "align pfn_to_page(0) to \(req) bytes: \(hex(d.vmemmap & ~(req - 1))) below\(upOK ? ", \(hex(up)) above" : "")"
+                let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
+                let above = try? c.mirror.roundUp(d.vmemmap, req)
+                f.fix = "align pfn_to_page(0) to \(req) bytes: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"
             }
         }
         return f

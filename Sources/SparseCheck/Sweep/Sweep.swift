@@ -1,5 +1,4 @@
 import Foundation
-internal import CSparse
 
 /// One numeric sweep axis: a list of values or a `START:END:STEP` range (END excluded). Ranges are
 /// never materialised, so an axis of a billion values costs nothing.
@@ -98,7 +97,7 @@ public struct SweepSpec: Sendable {
     /// Single-valued overrides applied to every combination (e.g. --physmem-bits).
     public var fixed = Overrides()
     /// The same overrides as command-line words, for the reproducing `check` command.
-    public var fixedArgs: [String] = []
+    public var fixedArgs: [String] { fixed.arguments }
     /// `sweep --root DIR`: a captured layout whose layout rules run for every combination (presets then
     /// take the layout's page size and sizeof(struct page), as `host --root DIR --preset NAME` does).
     public var layout: NodeLayout?
@@ -120,11 +119,11 @@ public struct SweepSpec: Sendable {
                 hits = Preset.named(item).map { [$0.name] } ?? []
             }
             guard !hits.isEmpty else {
-                throw InputError("--presets \(text)", expected: "all, preset names or globs such as arm64-* (\(item) matches no preset; memmap-check presets lists them)")
+                throw InputError("\(OptionName.presets.flag) \(text)", expected: "all, preset names or globs such as arm64-* (\(item) matches no preset; memmap-check presets lists them)")
             }
             for h in hits where !out.contains(h) { out.append(h) }
         }
-        guard !out.isEmpty else { throw InputError("--presets \(text)", expected: "at least one preset, all, or a glob") }
+        guard !out.isEmpty else { throw InputError("\(OptionName.presets.flag) \(text)", expected: "at least one preset, all, or a glob") }
         return out
     }
 }
@@ -293,7 +292,7 @@ public struct Sweep: Sendable {
                     c = try SparseConfig.make(preset: name, overrides: o)
                 }
             case let .kconfig(k):
-                if ix[2] > 0 { return (nil, "--page-sizes does not apply to a .config (its page size is fixed): duplicate of the first page size") }
+                if ix[2] > 0 { return (nil, "\(OptionName.pageSizes.flag) does not apply to a .config (its page size is fixed): duplicate of the first page size") }
                 c = try k.applying(o)
             }
             try c.validate()
@@ -319,26 +318,26 @@ public struct Sweep: Sendable {
     public func checkCommand(at index: UInt64) -> String {
         let ix = indices(index)
         var words = ["memmap-check", "check"]
-        if let root = spec.layoutRoot { words = ["memmap-check", "host", "--root", shellQuote(root)] }
+        if let root = spec.layoutRoot { words = ["memmap-check", "host", OptionName.root.flag, shellQuote(root)] }
         switch spec.sources[Int(ix[0])] {
-        case let .preset(n): words += ["--preset", n]
+        case let .preset(n): words += [OptionName.preset.flag, n]
         case let .kconfig(c):
-            words += ["--kconfig", shellQuote(c.kconfigPath ?? c.preset)]
-            if c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode { words += ["--paging-mode", m.rawValue] }
+            words += [OptionName.kconfig.flag, shellQuote(c.kconfigPath ?? c.preset)]
+            if c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode { words += [OptionName.pagingMode.flag, m.rawValue] }
         }
-        if let k = spec.kernels[Int(ix[1])] { words += ["--kernel", shellQuote(k.argument)] }
+        if let k = spec.kernels[Int(ix[1])] { words += [OptionName.kernel.flag, shellQuote(k.argument)] }
         if let p = spec.pageShifts, case .preset = spec.sources[Int(ix[0])] {
-            words += ["--page-size", "\(1 << (p[Int(ix[2])] - 10))K"]
+            words += [OptionName.pageSize.flag, "\(1 << (p[Int(ix[2])] - 10))K"]
         }
-        if let v = spec.sectionBits { words += ["--section-bits", String(v.value(ix[3]))] }
-        if let v = spec.structPageSizes { words += ["--struct-page-size", String(v.value(ix[4]))] }
-        if let v = spec.maxFolioOrders { words += ["--max-folio-order", String(v.value(ix[5]))] }
-        if let h = spec.hvo.values[Int(ix[6])] { words.append(h ? "--hvo" : "--no-hvo") }
+        if let v = spec.sectionBits { words += [OptionName.sectionBits.flag, String(v.value(ix[3]))] }
+        if let v = spec.structPageSizes { words += [OptionName.structPageSize.flag, String(v.value(ix[4]))] }
+        if let v = spec.maxFolioOrders { words += [OptionName.maxFolioOrder.flag, String(v.value(ix[5]))] }
+        if let h = spec.hvo.values[Int(ix[6])] { words.append(h ? OptionName.hvo.flag : OptionName.hvo.negated) }
         words += spec.fixedArgs
         if let v = spec.vmemmapBases {
-            words += ["--vmemmap-base", hex(v.value(ix[8]))]
+            words += [OptionName.vmemmapBase.flag, hex(v.value(ix[8]))]
         } else if let v = spec.dramBases, (try? config(at: index))?.baseDependsOnDRAM == true {
-            words += ["--dram-base", hex(v.value(ix[7]))]
+            words += [OptionName.dramBase.flag, hex(v.value(ix[7]))]
         }
         return words.joined(separator: " ")
     }
@@ -390,8 +389,8 @@ public struct Sweep: Sendable {
         var evalHi = pHi
         if nd > 1 && !dramApplies {
             let why = spec.vmemmapBases != nil
-                ? "--dram-bases does not apply with --vmemmap-bases (the base is given): duplicate of the first DRAM base"
-                : "--dram-bases does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
+                ? "\(OptionName.dramBases.flag) does not apply with \(OptionName.vmemmapBases.flag) (the base is given): duplicate of the first DRAM base"
+                : "\(OptionName.dramBases.flag) does not apply to \(c.arch.rawValue) (its vmemmap base does not depend on the DRAM start): duplicate of the first DRAM base"
             let dupLo = max(pLo, nv)
             if pHi > dupLo { skip(why, pHi - dupLo, at: cellKey) }
             evalHi = min(pHi, nv)
@@ -402,7 +401,7 @@ public struct Sweep: Sendable {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
-        var cfg = c.c
+        var cfg = c.mirror
         let plan = StatusPlan(c)
         let rules = RuleID.allCases
         let fails = rules.map { policy.counts($0.severity) }
@@ -412,13 +411,12 @@ public struct Sweep: Sendable {
         // neither (one point).
         let axis = dramApplies ? spec.dramBases : spec.vmemmapBases
         let mode: PointMode = dramApplies ? .dram : (axis != nil ? .base : .fixed)
-        if mode == .fixed && c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg).0 != CS_OK {
+        if mode == .fixed && c.finishBase(&parts, dram: c.dramBase ?? 0, &cfg) != nil {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
         let step = c.baseStep
-        var v = cs_verdict()
-        guard cs_sparse_init_config(&cfg, &v) == CS_OK else {
+        guard let v = try? cfg.sparseInitConfig() else {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
@@ -427,7 +425,7 @@ public struct Sweep: Sendable {
         if let records, spec.layout == nil {
             // JSONL: the same loop, each point also formatted into this chunk's buffer.
             let dram: UInt64? = mode == .fixed && c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil ? c.dramBase : nil
-            let prefix = JSONLRecord.cellPrefix(source: spec.sources[Int(ix[0])].name, config: c, maxFolioOrder: v.max_folio_order)
+            let prefix = JSONLRecord.cellPrefix(source: spec.sources[Int(ix[0])].name, config: c, maxFolioOrder: v.maxFolioOrder)
             over = prefix.withUnsafeBytes { p in
                 Self.recordPoints(axis, mode, pLo, evalHi, first, cfg, parts, step, plan, counts, v, dram, p, records, &t)
             }
@@ -487,13 +485,13 @@ public struct Sweep: Sendable {
     /// inputs a cell shares are in `prefix`; `dram` is the cell's DRAM start when no axis varies it).
     @inline(never)
     static func recordPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
-                             _ cfg0: cs_config, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
-                             _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ dram: UInt64?, _ prefix: UnsafeRawBufferPointer,
+                             _ cfg0: CMirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                             _ counts: (Bool, Bool, Bool), _ config: CVerdict, _ dram: UInt64?, _ prefix: UnsafeRawBufferPointer,
                              _ out: ByteBuffer, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
         var over = (first: UInt64.max, n: UInt64(0))
         var v = config, cfg = cfg0, parts = parts0, t = CellTally()
         defer { tally.merge(t) }
-        let required = (config.max_folio_vmemmap_align, config.v2_demand, config.section_map_required)
+        let required = (config.maxFolioVmemmapAlign, config.v2Demand, config.sectionMapRequired)
         for p in lo..<hi {
             var x: UInt64 = 0
             switch axis {
@@ -503,12 +501,12 @@ public struct Sweep: Sendable {
             }
             var base = parts.value, ok = true
             if mode == .dram {
-                ok = BaseStep.finish(step, &parts, dram: x, &cfg).0 == CS_OK
+                ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
                 base = parts.value
             } else if mode == .base {
                 base = x
             }
-            guard ok, cs_sparse_init_base(&cfg, base, &v) == CS_OK else {
+            guard ok, cfg.sparseInitBase(base, &v) else {
                 if over.n == 0 { over.first = first + p }
                 over.n += 1
                 continue
@@ -517,7 +515,7 @@ public struct Sweep: Sendable {
             let fails = t.add(st.folio, st.v2, st.encoding, first + p, counts)
             if fails { t.failed += 1 }
             JSONLRecord.append(to: out, index: first + p, prefix: prefix, dram: mode == .dram ? x : dram, vmemmap: base,
-                               statuses: st, required: required, actual: v.actual_alignment, fails: fails)
+                               statuses: st, required: required, actual: v.actualAlignment, fails: fails)
         }
         return over
     }
@@ -528,22 +526,22 @@ public struct Sweep: Sendable {
     /// combination. Returns the overflowing points (first index, count).
     @inline(never)
     static func countPoints(_ axis: SweepAxis?, _ mode: PointMode, _ lo: UInt64, _ hi: UInt64, _ first: UInt64,
-                            _ cfg0: cs_config, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
-                            _ counts: (Bool, Bool, Bool), _ config: cs_verdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
+                            _ cfg0: CMirror, _ parts0: BaseParts, _ step: BaseStep, _ plan: StatusPlan,
+                            _ counts: (Bool, Bool, Bool), _ config: CVerdict, _ tally: inout CellTally) -> (first: UInt64, n: UInt64) {
         // Locals, not the caller's memory: the optimiser keeps them in registers.
         var over = (first: UInt64.max, n: UInt64(0))
         var v = config, cfg = cfg0, parts = parts0, t = CellTally()
         defer { tally.merge(t) }
-        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout cs_config, _ parts: inout BaseParts,
-                                     _ v: inout cs_verdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
+        @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout CMirror, _ parts: inout BaseParts,
+                                     _ v: inout CVerdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
             var base = parts.value, ok = true
             if mode == .dram {
-                ok = BaseStep.finish(step, &parts, dram: x, &cfg).0 == CS_OK
+                ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
                 base = parts.value
             } else if mode == .base {
                 base = x
             }
-            guard ok, cs_sparse_init_base(&cfg, base, &v) == CS_OK else {
+            guard ok, cfg.sparseInitBase(base, &v) else {
                 if over.n == 0 { over.first = first + p }
                 over.n += 1
                 return

@@ -17,10 +17,10 @@ public struct SweepShard: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = UInt64(parts[0]), let n = UInt64(parts[1]) else {
-            throw InputError("--shard \(text)", expected: "K/N with whole numbers, e.g. 0/4 (shard K of N, counted from 0)")
+            throw InputError("\(OptionName.shard.flag) \(text)", expected: "K/N with whole numbers, e.g. 0/4 (shard K of N, counted from 0)")
         }
-        guard n > 0 else { throw InputError("--shard \(text)", expected: "N above 0 in K/N") }
-        guard k < n else { throw InputError("--shard \(text)", expected: "K below N in K/N (shards count from 0: 0/\(n) to \(n - 1)/\(n))") }
+        guard n > 0 else { throw InputError("\(OptionName.shard.flag) \(text)", expected: "N above 0 in K/N") }
+        guard k < n else { throw InputError("\(OptionName.shard.flag) \(text)", expected: "K below N in K/N (shards count from 0: 0/\(n) to \(n - 1)/\(n))") }
         self.init(index: k, count: n)
     }
 

@@ -10,30 +10,27 @@ struct Check: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), or sarif (SARIF 2.1.0).", valueName: "format"),
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), or sarif (SARIF 2.1.0).", valueName: "format"),
             transform: CheckFormat.parse)
     var format: CheckFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
     var kconfig: String?
 
     @Flag(name: .long, help: "After the result, explain every rule's arithmetic for this configuration step by step.")
     var explain = false
 
+    /// Checks what needs no file; the configuration is built once, in `run()` (a bad value there is
+    /// the same one-line `InputError`, exit 2, by MemmapCheck.runMapped).
     func validate() throws {
-        _ = try outcome() // InputError: one line, exit 2, by MemmapCheck.runMapped
-    }
-
-    func outcome() throws -> KconfigOutcome {
-        if let k = kconfig { return try options.makeConfig(kconfig: k) }
-        return .config(try options.makeConfig())
+        try options.validate(kconfig: kconfig)
     }
 
     func run() throws {
         var info = output.runInfo(.check)
         info.explain = explain
         let writers: [any ReportWriter] = [format.writer(SparseCheck.OutputStream())] + (output.annotations(text: format == .text).map { [$0] } ?? [])
-        let outcome = try outcome()
+        let outcome = try options.configuration(kconfig: kconfig)
         var failed = false
         var results: [CheckResult] = []
         if case let .config(config) = outcome {

@@ -17,19 +17,14 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .long, help: ArgumentHelp("Explain for the configuration of a kernel .config (plain or gzip).", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Explain for the configuration of a kernel .config (plain or gzip).", valueName: "file"))
     var kconfig: String?
 
     func validate() throws {
         if rule == nil && ruleName != LayoutRuleID.modelDrift.rawValue {
             throw InputError("explain \(ruleName)", expected: "one of \((RuleID.allCases.map(\.rawValue) + [LayoutRuleID.modelDrift.rawValue]).joined(separator: ", "))")
         }
-        _ = try outcome()
-    }
-
-    func outcome() throws -> KconfigOutcome {
-        if let k = kconfig { return try options.makeConfig(kconfig: k) }
-        return .config(try options.makeConfig())
+        try options.validate(kconfig: kconfig)
     }
 
     func run() throws {
@@ -37,7 +32,7 @@ struct ExplainCommand: ParsableCommand {
             print(ModelDrift.about())
             return
         }
-        switch try outcome() {
+        switch try options.configuration(kconfig: kconfig) {
         case let .config(c):
             print(Explain.text(rule, try Checker.check(c)))
         case let .notApplicable(path, arch, reason):

@@ -38,9 +38,8 @@ struct Host: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try Overrides.parse(options.text)
         if let preset = options.preset, Preset.named(preset) == nil {
-            throw InputError("--preset \(preset)", expected: "a preset name (memmap-check presets lists them)")
+            throw InputError("\(OptionName.preset.flag) \(preset)", expected: "a preset name (memmap-check presets lists them)")
         }
         if let k = previewKernel, noPreview {
             throw InputError("--preview-kernel \(k) with --no-preview", expected: "one of them: --preview-kernel picks the preview's release, --no-preview omits the preview")
@@ -51,7 +50,7 @@ struct Host: ParsableCommand {
 
     func run() throws {
         let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
-        let h = try HostRun.check(files, preset: options.preset, overrides: Overrides.parse(options.text),
+        let h = try HostRun.check(files, preset: options.preset, overrides: options.overrides,
                                   numa: files.isLive ? LibNuma() : nil, preview: previewRequest())
         let policy = FailPolicy.error
         let writer = format.writer(SparseCheck.OutputStream())

@@ -9,25 +9,25 @@ struct PresetsCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("Kernel whose formulas apply: 6.18, 7.1 or next.", valueName: "version"))
-    var kernel: String?
+    @Option(name: .customLong(OptionName.kernel.long), help: ArgumentHelp("Kernel release whose formulas apply (7.2, 7.2.13, 6.12), or 'proposed'.", valueName: "release"),
+            transform: OptionParser.kernel(.kernel))
+    var kernel: KernelTarget?
 
     func run() throws {
-        var overrides = Overrides.Text()
-        overrides.kernel = kernel
-        let parsed = try Overrides.parse(overrides)
+        var parsed = Overrides()
+        parsed.kernel = kernel
         let results = try Preset.all.map { p in
             (p, try Checker.check(SparseConfig.make(preset: p.name, overrides: parsed)))
         }
         switch format {
         case .json:
-            let items: [JSON] = results.map { p, r in
+            let items: [JSON] = try results.map { p, r in
                 .object([
                     ("name", .string(p.name)),
                     ("arch", .string(p.arch.rawValue)),
                     ("summary", .string(p.summary)),
                     ("config", Report.json(r.config, base: r.base, derived: r.derived)),
-                    ("derived", PresetReport.derived(r)),
+                    ("derived", try PresetReport.derived(r)),
                     ("sources", .array(p.sources.map { .string($0) })),
                 ])
             }

@@ -17,65 +17,73 @@ struct SweepCommand: ParsableCommand {
             Exit 0 when no combination fails at or above --fail-on, 1 when one does, 2 for bad input.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Presets: all, a comma-separated list, or globs such as 'arm64-*' (default: all, unless --kconfig is given).", valueName: "list"))
+    @Option(name: .customLong(OptionName.presets.long), help: ArgumentHelp("Presets: all, a comma-separated list, or globs such as 'arm64-*' (default: all, unless --kconfig is given).", valueName: "list"))
     var presets: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Kernel .config files (plain or gzip) or directories of them; sources in addition to --presets.", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), parsing: .upToNextOption, help: ArgumentHelp("Kernel .config files (plain or gzip) or directories of them; sources in addition to --presets.", valueName: "file"))
     var kconfig: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Kernel releases whose formulas apply, an axis: a list such as 6.12,7.1,7.2 (also 'proposed'), or all (one release per formula change). Default: each .config's own release, the newest modelled for presets.", valueName: "list"))
-    var kernel: String?
+    @Option(name: .customLong(OptionName.kernel.long), help: ArgumentHelp("Kernel releases whose formulas apply, an axis: a list such as 6.12,7.1,7.2 (also 'proposed'), or all (one release per formula change). Default: each .config's own release, the newest modelled for presets.", valueName: "list"),
+            transform: OptionParser.kernels(.kernel))
+    var kernel: [KernelTarget]?
 
-    @Option(name: .long, help: ArgumentHelp("Page sizes, a list such as 4K,16K,64K (default: each preset's own).", valueName: "list"))
-    var pageSizes: String?
+    @Option(name: .customLong(OptionName.pageSizes.long), help: ArgumentHelp("Page sizes, a list such as 4K,16K,64K (default: each preset's own).", valueName: "list"),
+            transform: OptionParser.axis(.pageSizes, allowRange: false) { UInt64(try OptionParser.pageShift(.pageSizes)($0)) })
+    var pageSizes: SweepAxis?
 
-    @Option(name: .long, help: ArgumentHelp("SECTION_SIZE_BITS values: a list or START:END:STEP.", valueName: "axis"))
-    var sectionBits: String?
+    @Option(name: .customLong(OptionName.sectionBits.long), help: ArgumentHelp("SECTION_SIZE_BITS values: a list or START:END:STEP.", valueName: "axis"),
+            transform: OptionParser.axis(.sectionBits) { UInt64(try OptionParser.sectionBits($0)) })
+    var sectionBits: SweepAxis?
 
-    @Option(name: .long, help: ArgumentHelp("sizeof(struct page) values in bytes: a list or START:END:STEP.", valueName: "axis"))
-    var structPageSizes: String?
+    @Option(name: .customLong(OptionName.structPageSizes.long), help: ArgumentHelp("sizeof(struct page) values in bytes: a list or START:END:STEP.", valueName: "axis"),
+            transform: OptionParser.axis(.structPageSizes, OptionParser.structPageSize(.structPageSizes)))
+    var structPageSizes: SweepAxis?
 
-    @Option(name: .long, help: ArgumentHelp("What-if MAX_FOLIO_ORDER values: a list or START:END:STEP.", valueName: "axis"))
-    var maxFolioOrders: String?
+    @Option(name: .customLong(OptionName.maxFolioOrders.long), help: ArgumentHelp("What-if MAX_FOLIO_ORDER values: a list or START:END:STEP.", valueName: "axis"),
+            transform: OptionParser.axis(.maxFolioOrders) { UInt64(try OptionParser.integer(.maxFolioOrders, 0...63, "MAX_FOLIO_ORDER")($0)) })
+    var maxFolioOrders: SweepAxis?
 
-    @Option(name: .long, help: ArgumentHelp("Physical DRAM starts (arm64, riscv64), hex or sizes like 2G: a list or START:END:STEP such as 0:64G:2M.", valueName: "axis"))
-    var dramBases: String?
+    @Option(name: .customLong(OptionName.dramBases.long), help: ArgumentHelp("Physical DRAM starts (arm64, riscv64), hex or sizes like 2G: a list or START:END:STEP such as 0:64G:2M.", valueName: "axis"),
+            transform: OptionParser.axis(.dramBases, OptionParser.address(.dramBases)))
+    var dramBases: SweepAxis?
 
-    @Option(name: .long, help: ArgumentHelp("Explicit pfn_to_page(0) values (hex, with or without 0x) replacing the architecture's formula: a list or START:END:STEP.", valueName: "axis"))
-    var vmemmapBases: String?
+    @Option(name: .customLong(OptionName.vmemmapBases.long), help: ArgumentHelp("Explicit pfn_to_page(0) values (hex, with or without 0x) replacing the architecture's formula: a list or START:END:STEP.", valueName: "axis"),
+            transform: OptionParser.axis(.vmemmapBases, OptionParser.address(.vmemmapBases)))
+    var vmemmapBases: SweepAxis?
 
-    @Option(name: .long, help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"))
-    var hvo: String = HVOChoice.config.rawValue
+    @Option(name: .customLong(OptionName.hvo.long), help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"),
+            transform: OptionParser.choice(.hvo, HVOChoice.self))
+    var hvo: HVOChoice = .config
 
-    @Option(name: .long, help: ArgumentHelp("Threads to run the sweep on (default: all cores online). Output is the same for every N.", valueName: "n"))
+    @Option(name: .customLong(OptionName.jobs.long), help: ArgumentHelp("Threads to run the sweep on (default: all cores online). Output is the same for every N.", valueName: "n"))
     var jobs: Int = Sweep.defaultJobs
 
-    @Option(name: .long, help: ArgumentHelp("Visit only shard K of N (K from 0): the K-th of N equal contiguous ranges of combinations. Merge the shards' --summary files with memmap-check merge.", valueName: "K/N"))
-    var shard: String?
+    @Option(name: .customLong(OptionName.shard.long), help: ArgumentHelp("Visit only shard K of N (K from 0): the K-th of N equal contiguous ranges of combinations. Merge the shards' --summary files with memmap-check merge.", valueName: "K/N"),
+            transform: { try SweepShard(parsing: $0) })
+    var shard: SweepShard?
 
-    @Option(name: .long, help: ArgumentHelp("Also write the JSON summary object (what memmap-check merge reads) to this file.", valueName: "file"))
+    @Option(name: .customLong(OptionName.summary.long), help: ArgumentHelp("Also write the JSON summary object (what memmap-check merge reads) to this file.", valueName: "file"))
     var summary: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run the layout rules of a captured tree (memmap-check capture DIR) for every combination; presets then take the tree's page size and sizeof(struct page), as host --root does (default preset: the tree's machine).", valueName: "dir"))
+    @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Run the layout rules of a captured tree (memmap-check capture DIR) for every combination; presets then take the tree's page size and sizeof(struct page), as host --root does (default preset: the tree's machine).", valueName: "dir"))
     var root: String?
 
     @OptionGroup var machine: MachineOptions
 
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Output format: text (summary), json (summary and failing groups with their smallest combination), jsonl (one compact record per combination), junit (one test case per rule x source x kernel group), sarif (SARIF 2.1.0, one result per failing group), or html (a self-contained report page; redirect it to a .html file).", valueName: "format"))
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (summary), json (summary and failing groups with their smallest combination), jsonl (one compact record per combination), junit (one test case per rule x source x kernel group), sarif (SARIF 2.1.0, one result per failing group), or html (a self-contained report page; redirect it to a .html file).", valueName: "format"))
     var format: SweepFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("--format json: failing (the summary and failing groups, default) or all (also every combination's full result, one per combination: large).", valueName: "which"))
     var list: ListChoice = .failing
 
+    /// Checks what needs no file; the sweep (its sources, .configs and axes) is built once, in `run()`.
     func validate() throws {
         if list == .all && format != .json {
             throw InputError("--list all", expected: "--format json (the other formats list groups or records)")
         }
-        guard jobs >= 1 else { throw InputError("--jobs \(jobs)", expected: "a number of threads of at least 1") }
-        _ = try shard.map(SweepShard.init(parsing:))
-        _ = try makeSweep()
+        guard jobs >= 1 else { throw InputError("\(OptionName.jobs.flag) \(jobs)", expected: "a number of threads of at least 1") }
     }
 
     func makeSweep() throws -> Sweep {
@@ -94,51 +102,15 @@ struct SweepCommand: ParsableCommand {
             case let .notApplicable(p, arch, reason): spec.notApplicable.append((p, arch, reason))
             }
         }
-        if let kernel {
-            if kernel.lowercased() == "all" {
-                spec.kernels = FormulaTable.rowReleases.map { KernelTarget(release: $0) }
-            } else {
-                spec.kernels = try kernel.split(separator: ",").map { try KernelTarget.parse(String($0), option: "--kernel") }
-                guard !spec.kernels.isEmpty else { throw InputError("--kernel ''", expected: "at least one kernel release") }
-            }
-        }
-        if let p = pageSizes {
-            let axis = try SweepAxis.parse(p, option: "--page-sizes", allowRange: false) {
-                UInt64(try Units.parsePageSize($0, option: "--page-sizes"))
-            }
-            if case let .list(v) = axis { spec.pageShifts = v.map { UInt32($0) } }
-        }
-        if let s = sectionBits {
-            spec.sectionBits = try SweepAxis.parse(s, option: "--section-bits") {
-                UInt64(try Units.parseInt($0, option: "--section-bits", range: 0...63, what: "SECTION_SIZE_BITS"))
-            }
-        }
-        if let s = structPageSizes {
-            spec.structPageSizes = try SweepAxis.parse(s, option: "--struct-page-sizes") {
-                let v = try Units.parseSize($0, option: "--struct-page-sizes")
-                guard v >= 8, v <= 4096, v % 8 == 0 else {
-                    throw InputError("--struct-page-sizes \($0)", expected: "sizeof(struct page) in bytes, a multiple of 8 from 8 to 4096")
-                }
-                return v
-            }
-        }
-        if let s = maxFolioOrders {
-            spec.maxFolioOrders = try SweepAxis.parse(s, option: "--max-folio-orders") {
-                UInt64(try Units.parseInt($0, option: "--max-folio-orders", range: 0...63, what: "MAX_FOLIO_ORDER"))
-            }
-        }
-        if let s = dramBases {
-            spec.dramBases = try SweepAxis.parse(s, option: "--dram-bases") { try Units.parseAddress($0, option: "--dram-bases") }
-        }
-        if let s = vmemmapBases {
-            spec.vmemmapBases = try SweepAxis.parse(s, option: "--vmemmap-bases") { try Units.parseAddress($0, option: "--vmemmap-bases") }
-        }
-        guard let h = HVOChoice(rawValue: hvo.lowercased()) else {
-            throw InputError("--hvo \(hvo)", expected: "config, on, off or both")
-        }
-        spec.hvo = h
-        spec.fixed = try Overrides.parse(machine.text)
-        spec.fixedArgs = machine.arguments
+        if let kernel { spec.kernels = kernel }
+        if case let .list(v)? = pageSizes { spec.pageShifts = v.map { UInt32($0) } }
+        spec.sectionBits = sectionBits
+        spec.structPageSizes = structPageSizes
+        spec.maxFolioOrders = maxFolioOrders
+        spec.dramBases = dramBases
+        spec.vmemmapBases = vmemmapBases
+        spec.hvo = hvo
+        spec.fixed = machine.overrides
         guard !spec.sources.isEmpty || !spec.notApplicable.isEmpty else {
             throw InputError("sweep", expected: "at least one preset or .config")
         }
@@ -147,7 +119,6 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let sweep = try makeSweep()
-        let shard = try shard.map(SweepShard.init(parsing:))
         var info = output.runInfo(.sweep)
         info.listAll = list == .all
         let policy = info.policy
@@ -176,7 +147,7 @@ struct SweepCommand: ParsableCommand {
         }
         if let path = self.summary {
             guard FileManager.default.createFile(atPath: path, contents: Data((summary.json(sweep, policy: policy).serialized() + "\n").utf8)) else {
-                throw InputError("--summary \(path)", expected: "a file path that can be written")
+                throw InputError("\(OptionName.summary.flag) \(path)", expected: "a file path that can be written")
             }
         }
         if !(output.quiet && !failed), let gh = output.annotations(text: format == .text) {

@@ -55,9 +55,7 @@ import Testing
     @Test("--kernel: bad values exit 2 with one line naming the accepted forms; next points to proposed")
     func badKernel() throws {
         for bad in ["7.x", "99", "next", "latest"] {
-            var t = Overrides.Text()
-            t.kernel = bad
-            #expect(throws: InputError.self) { try Overrides.parse(t) }
+            #expect(throws: InputError.self) { try OptionParser.kernel(.kernel)(bad) }
             let o = try CLI.run(["check", "--preset", "x86_64", "--kernel", bad])
             #expect(o.status == 2 && o.stderr.split(separator: "\n").count == 1 && o.stderr.contains("7.2.13+deb14-riscv64"), "\(bad)")
         }
