@@ -108,7 +108,7 @@ struct FixtureLayoutTests {
         #expect(h.result.status() == .pass)
     }
 
-    @Test func fourNodeUnevenSharesBlocks7_35_51() throws {
+    @Test("four node uneven shares blocks 7, 35, 51") func fourNodeUnevenSharesBlocks7_35_51() throws {
         let h = try hostCheck(hostFixture("4node-uneven"))
         #expect(h.sharedSections.map(\.section) == [7, 35, 51])
         #expect(h.sharedSections.map(\.owner) == [0, 1, 2])
@@ -121,7 +121,7 @@ struct FixtureLayoutTests {
         #expect(n1.sectionsOwned == 12 && n1.sections == 13)
     }
 
-    @Test func memorylessNodeAndPossibleNode() throws {
+    @Test("memoryless node and possible node") func memorylessNodeAndPossibleNode() throws {
         let h = try hostCheck(hostFixture("memoryless"))
         let f = try #require(findings(h, .nodeMemoryless).first)
         #expect(ints(f.details["nodes"]) == [1])
@@ -129,7 +129,7 @@ struct FixtureLayoutTests {
         #expect(h.notes.contains { $0.contains("node 3 possible but not online") })
     }
 
-    @Test func dimmOfflineBlocksAbove4GiB() throws {
+    @Test("dimm offline blocks above 4GiB") func dimmOfflineBlocksAbove4GiB() throws {
         let h = try hostCheck(hostFixture("dimm-offline"))
         let off = h.layout.blocks.filter { $0.state == .offline }
         #expect(off.map(\.id) == [32, 33, 34, 35])
@@ -139,7 +139,7 @@ struct FixtureLayoutTests {
         #expect(h.notes.contains { $0.contains("4 offline memory blocks (32-35") })
     }
 
-    @Test func whatIf64KPagesRederivesPFNsAndUnits() throws {
+    @Test("what-if 64K pages re-derives PFNs and units") func whatIf64KPagesRederivesPFNsAndUnits() throws {
         var o = Overrides()
         o.pageShift = 16
         let h = try hostCheck(hostFixture("4node-uneven"), overrides: o)
@@ -150,7 +150,7 @@ struct FixtureLayoutTests {
         #expect(findings(h, .nodeMemmapOffnode).count == 3)
     }
 
-    @Test func jsonHasCheckSchemaPlusLayout() throws {
+    @Test("JSON has check schema plus layout") func jsonHasCheckSchemaPlusLayout() throws {
         let h = try hostCheck(hostFixture("4node-uneven"))
         let text = Report.document(h).serialized()
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -174,7 +174,7 @@ struct SourceFailureTests {
         }
     }
 
-    @Test func missingZoneinfoIsAFindingNotACrash() throws {
+    @Test("missing zoneinfo is a finding, not a crash") func missingZoneinfoIsAFindingNotACrash() throws {
         let dir = try scratchCopy("4node-uneven")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.removeItem(atPath: dir + "/proc/zoneinfo")
@@ -184,7 +184,7 @@ struct SourceFailureTests {
         #expect(h.sharedSections.map(\.section) == [7, 35, 51])
     }
 
-    @Test func truncatedZoneinfoIsReported() throws {
+    @Test("truncated zoneinfo is reported") func truncatedZoneinfoIsReported() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/proc/zoneinfo"
@@ -199,7 +199,7 @@ struct SourceFailureTests {
         #expect(h.layout.node(0)?.presentPages == 524157)
     }
 
-    @Test func unreadableBlockSizeIsReported() throws {
+    @Test("unreadable block size is reported") func unreadableBlockSizeIsReported() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/sys/devices/system/memory/block_size_bytes"
@@ -211,7 +211,7 @@ struct SourceFailureTests {
         #expect(h.layout.node(1)?.ranges.map(\.range) == [PhysRange(0x1_0000_0000, 0x1_8000_0000)], "zoneinfo alone still gives the range")
     }
 
-    @Test func emptyBlockSizeIsMalformed() throws {
+    @Test("empty block size is malformed") func emptyBlockSizeIsMalformed() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "".write(toFile: dir + "/sys/devices/system/memory/block_size_bytes", atomically: true, encoding: .utf8)
@@ -219,7 +219,7 @@ struct SourceFailureTests {
         #expect(sourceFindings(h).contains { $0.0 == "sys/devices/system/memory/block_size_bytes" && $0.1 == "malformed" })
     }
 
-    @Test func oversizedFileIsRefused() throws {
+    @Test("oversized file is refused") func oversizedFileIsRefused() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data(repeating: 0x41, count: HostFiles.textCap + 1).write(to: URL(fileURLWithPath: dir + "/proc/iomem"))
@@ -227,7 +227,7 @@ struct SourceFailureTests {
         #expect(sourceFindings(h).contains { $0 == ("proc/iomem", "too-large") })
     }
 
-    @Test func symlinkEscapingTheRootIsRefused() throws {
+    @Test("symlink escaping the root is refused") func symlinkEscapingTheRootIsRefused() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/sys/devices/system/node/possible"
@@ -238,7 +238,7 @@ struct SourceFailureTests {
         #expect(h.layout.possible == nil)
     }
 
-    @Test func hiddenIomemIsNotUsed() throws {
+    @Test("hidden iomem is not used") func hiddenIomemIsNotUsed() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n".write(toFile: dir + "/proc/iomem", atomically: true, encoding: .utf8)
@@ -249,7 +249,7 @@ struct SourceFailureTests {
         #expect(h.layout.node(0)?.ranges.map(\.range) == [PhysRange(0x1000, 0x7ffd_f000)])
     }
 
-    @Test func noNodeDirectoryStillReportsOneNode() throws {
+    @Test("no node directory still reports one node") func noNodeDirectoryStillReportsOneNode() throws {
         let dir = try scratchCopy("2node-equal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.removeItem(atPath: dir + "/sys/devices/system/node")
@@ -261,7 +261,7 @@ struct SourceFailureTests {
         #expect(h.layout.running.numa?.value == false)
     }
 
-    @Test func nothingReadableIsAnEnvironmentError() throws {
+    @Test("nothing readable is an environment error") func nothingReadableIsAnEnvironmentError() throws {
         let dir = NSTemporaryDirectory() + "memmap-check-empty-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -286,7 +286,7 @@ struct BTFTests {
         return out
     }
 
-    @Test func findsStructPage() throws {
+    @Test("finds struct page") func findsStructPage() throws {
         #expect(try BTF.structSize("page", in: Self.blob(size: 64)) == 64)
         #expect(try BTF.structSize("page", in: Self.blob(size: 80)) == 80)
         #expect(throws: BTF.Failure.notFound("folio")) { try BTF.structSize("folio", in: Self.blob(size: 64)) }
@@ -298,7 +298,7 @@ struct BTFTests {
         #expect(throws: BTF.Failure.implausible("page", 1 << 20)) { try BTF.structSize("page", in: Self.blob(size: 1 << 20)) }
     }
 
-    @Test func truncatedBTFIsAnError() {
+    @Test("truncated BTF is an error") func truncatedBTFIsAnError() {
         let b = Self.blob(size: 64)
         #expect(throws: BTF.Failure.self) { try BTF.structSize("page", in: Array(b.prefix(40))) }
         #expect(throws: BTF.Failure.badMagic) { try BTF.structSize("page", in: [0, 0] + b.dropFirst(2)) }

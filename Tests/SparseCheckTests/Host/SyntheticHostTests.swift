@@ -26,7 +26,7 @@ private func rule(_ h: HostCheck, _ r: LayoutRuleID) -> [Finding] { h.result.fin
 
 @Suite(.enabled(if: python3 != nil))
 struct SyntheticHostTests {
-    @Test func nodeBoundariesInsideBlocksAreSharedSections() throws {
+    @Test("node boundaries inside blocks are shared sections") func nodeBoundariesInsideBlocksAreSharedSections() throws {
         let (dir, exp) = try generate(["--blocks", "64", "--nodes", "4", "--shared-offset", "64"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let h = try check(dir)
@@ -55,7 +55,7 @@ struct SyntheticHostTests {
         #expect(h.nodes.map(\.sectionsOwned).reduce(0, +) == 64)
     }
 
-    @Test func blockAlignedBoundariesShareNothing() throws {
+    @Test("block aligned boundaries share nothing") func blockAlignedBoundariesShareNothing() throws {
         let (dir, exp) = try generate(["--blocks", "64", "--nodes", "4"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let h = try check(dir)
@@ -70,7 +70,7 @@ struct SyntheticHostTests {
         #expect(h.result.status() == .pass)
     }
 
-    @Test func blockStateProblemsAreReportedOnTheFastPath() throws {
+    @Test("block state problems are reported on the fast path") func blockStateProblemsAreReportedOnTheFastPath() throws {
         let (dir, _) = try generate(["--blocks", "16", "--nodes", "2"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let mem = dir + "/sys/devices/system/memory"

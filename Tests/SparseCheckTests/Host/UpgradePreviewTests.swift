@@ -31,7 +31,7 @@ func previewCheck(_ root: String, overrides: Overrides = Overrides(), preview: P
 }
 
 struct UpgradePreviewTests {
-    @Test func sixOneHostPreviewsTheNewestReleaseWithTheFolioRuleEvaluated() throws {
+    @Test("six one host previews the newest release with the folio rule evaluated") func sixOneHostPreviewsTheNewestReleaseWithTheFolioRuleEvaluated() throws {
         let h = try previewCheck(hostFixture("2node-equal"))
         // The check itself: the 6.1 formulas, folio rule skipped.
         #expect(h.result.config.kernel.label == "6.1")
@@ -53,7 +53,7 @@ struct UpgradePreviewTests {
         #expect(p.summary == "upgrade preview (kernel 7.3 formulas; this host runs 6.1.0-56-amd64): folio-vmemmap-align would pass: pfn_to_page(0) 0xffffea0040000000 is 1 GiB aligned (guaranteed for every KASLR slot), 256 MiB required")
     }
 
-    @Test func withoutKASLRThePreviewJudgesVmemmapBaseL4Itself() throws {
+    @Test("without KASLR the preview judges vmemmap base L4 itself") func withoutKASLRThePreviewJudgesVmemmapBaseL4Itself() throws {
         var o = Overrides()
         o.kaslr = false
         let p = try #require(try previewCheck(hostFixture("2node-equal"), overrides: o).preview)
@@ -65,7 +65,7 @@ struct UpgradePreviewTests {
         #expect(p.summary.hasSuffix("folio-vmemmap-align would pass: pfn_to_page(0) 0xffffea0000000000 is 2 TiB aligned, 256 MiB required"))
     }
 
-    @Test func thePreviewNeverChangesTheCheck() throws {
+    @Test("the preview never changes the check") func thePreviewNeverChangesTheCheck() throws {
         let with = try previewCheck(hostFixture("2node-equal"))
         let without = try previewCheck(hostFixture("2node-equal"), preview: .off)
         #expect(without.preview == nil)
@@ -111,7 +111,7 @@ struct UpgradePreviewTests {
 
     // MARK: the command line
 
-    @Test func textShowsTheBlockAfterTheVerdictAndTheExitCodeIsTheSame() throws {
+    @Test("text shows the block after the verdict and the exit code is the same") func textShowsTheBlockAfterTheVerdictAndTheExitCodeIsTheSame() throws {
         let root = hostFixture("2node-equal")
         let on = try CLI.run(["host", "--root", root])
         let off = try CLI.run(["host", "--root", root, "--no-preview"])
@@ -127,7 +127,7 @@ struct UpgradePreviewTests {
         #expect(on.stdout.components(separatedBy: "\n").prefix(verdict + 1) == off.stdout.components(separatedBy: "\n").prefix(verdict + 1))
     }
 
-    @Test func jsonHasLayoutPreviewOutsideTheResults() throws {
+    @Test("JSON has layout preview outside the results") func jsonHasLayoutPreviewOutsideTheResults() throws {
         let root = hostFixture("2node-equal")
         let on = try CLI.run(["host", "--root", root, "--format", "json"])
         let layout = try #require(on.json?["layout"] as? [String: Any])

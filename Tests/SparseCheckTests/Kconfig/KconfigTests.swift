@@ -46,7 +46,7 @@ import Testing
               hvo: true, zoneDevice: false, preinit: true, kaslr: false, memSectionSize: 16, gigantic: false),
     ]
 
-    @Test(arguments: expected)
+    @Test("fixture parses to expected parameters", arguments: expected)
     func fixtureParsesToExpectedParameters(_ e: Expected) throws {
         let c = try derivedConfig(e.file)
         #expect(c.arch == e.arch)
@@ -66,7 +66,7 @@ import Testing
         #expect(c.derivedFrom.contains { $0.hasPrefix("MAX_PAGE_ORDER \(e.maxPageOrder)") })
     }
 
-    @Test func arm64VABitsAndKASLRAlignment() throws {
+    @Test("arm64 VA bits and KASLR alignment") func arm64VABitsAndKASLRAlignment() throws {
         // Debian arm64 16K 6.12: ARM64_VA_BITS=52, so VA_BITS_MIN = 47 with 16K pages (arch/arm64/Kconfig).
         let c16 = try derivedConfig("debian-arm64-arm64-16k-6.12.117.config")
         guard case let .arm64(va, vaMin, _, _) = c16.layout else { Issue.record("not arm64"); return }
@@ -79,7 +79,7 @@ import Testing
         #expect(base.value & ((32 << 20) - 1) == 16 << 20)
     }
 
-    @Test func x86KASLRIsJudgedAtPUDAlignment() throws {
+    @Test("x86 KASLR is judged at PUD alignment") func x86KASLRIsJudgedAtPUDAlignment() throws {
         // arch/x86/mm/kaslr.c: every vmemmap_base is a multiple of PUD_SIZE (1 GiB) and no more is guaranteed.
         var c = try derivedConfig("debian-amd64-amd64-6.12.117.config")
         c.kernel = .v7_2 // 6.12 has no mask encoding: judge this config with 7.2's formulas
@@ -93,21 +93,21 @@ import Testing
         #expect(r.config.assumed.contains { $0.contains("KASLR slot") })
     }
 
-    @Test func flatmemSaysNoRuleApplies() throws {
+    @Test("flatmem says no rule applies") func flatmemSaysNoRuleApplies() throws {
         let outcome = try KconfigFile.load(path: fixture("kconfig/debian-armhf-armmp-lpae-6.12.113.config")).derive()
         guard case let .notApplicable(_, arch, reason) = outcome else { Issue.record("expected not applicable"); return }
         #expect(arch == "arm")
         #expect(reason.contains("FLATMEM"))
     }
 
-    @Test func notSetAndAbsentAreKeptApart() throws {
+    @Test("not set and absent are kept apart") func notSetAndAbsentAreKeptApart() throws {
         let f = try KconfigFile.parse("# CONFIG_ZONE_DEVICE is not set\nCONFIG_X86_64=y\n", path: "t")
         #expect(f.bool("ZONE_DEVICE") == false)
         #expect(f.bool("SPARSEMEM") == nil)
         #expect(f["ZONE_DEVICE"]?.line == 1)
     }
 
-    @Test func malformedLineNamesFileAndLine() {
+    @Test("malformed line names file and line") func malformedLineNamesFileAndLine() {
         #expect(throws: InputError.self) { try KconfigFile.parse("CONFIG_X86_64=y\nCONFIG_FOO bar\n", path: "my.config") }
         do {
             _ = try KconfigFile.parse("CONFIG_X86_64=y\n\nCONFIG_FOO=\"unterminated\n", path: "my.config")
@@ -117,7 +117,7 @@ import Testing
         } catch { Issue.record("\(error)") }
     }
 
-    @Test func contradictionsAreErrors() throws {
+    @Test("contradictions are errors") func contradictionsAreErrors() throws {
         let twoArches = "CONFIG_X86_64=y\nCONFIG_ARM64=y\nCONFIG_SPARSEMEM=y\n"
         #expect(throws: InputError.self) { try KconfigFile.parse(twoArches, path: "a").derive() }
         let pages = "CONFIG_ARM64=y\nCONFIG_64BIT=y\nCONFIG_ARM64_4K_PAGES=y\nCONFIG_PAGE_SHIFT=14\nCONFIG_ARM64_VA_BITS=48\nCONFIG_SPARSEMEM=y\n"
@@ -134,7 +134,7 @@ import Testing
         #expect(throws: InputError.self) { try KconfigFile.parse(dup, path: "d") }
     }
 
-    @Test func unknownArchitectureIsAnError() {
+    @Test("unknown architecture is an error") func unknownArchitectureIsAnError() {
         let mips = "#\n# Linux/mips 6.12.0 Kernel Configuration\n#\nCONFIG_MIPS=y\nCONFIG_SPARSEMEM=y\n"
         do {
             _ = try KconfigFile.parse(mips, path: "m").derive()
@@ -145,7 +145,7 @@ import Testing
         } catch { Issue.record("\(error)") }
     }
 
-    @Test func versionShiftOfForceMaxOrder() throws {
+    @Test("version shift of force max order") func versionShiftOfForceMaxOrder() throws {
         // Same value, different meaning before and after 6.4.
         let body = "CONFIG_ARM64=y\nCONFIG_64BIT=y\nCONFIG_ARM64_4K_PAGES=y\nCONFIG_ARM64_VA_BITS=48\nCONFIG_SPARSEMEM=y\nCONFIG_SPARSEMEM_VMEMMAP=y\nCONFIG_ARCH_FORCE_MAX_ORDER=11\n"
         func order(_ header: String) throws -> UInt32 {
@@ -156,7 +156,7 @@ import Testing
         #expect(try order("# Linux/arm64 6.4.0 Kernel Configuration\n") == 11)
     }
 
-    @Test func gzipBombIsRefused() {
+    @Test("gzip bomb is refused") func gzipBombIsRefused() {
         // 70 MiB of zeros, above the 64 MiB cap.
         do {
             _ = try KconfigFile.load(path: fixture("gzip-bomb-70MiB.gz"))
@@ -166,7 +166,7 @@ import Testing
         } catch { Issue.record("\(error)") }
     }
 
-    @Test func buildMachineProcConfigGz() throws {
+    @Test("build machine /proc/config.gz") func buildMachineProcConfigGz() throws {
         // /proc/config.gz of the build machine, when present (CONFIG_IKCONFIG_PROC).
         guard FileManager.default.isReadableFile(atPath: "/proc/config.gz") else { return }
         let f = try KconfigFile.load(path: "/proc/config.gz")

@@ -272,12 +272,12 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
         #expect(lines.last?.hasPrefix("::notice") == true && lines.last?.contains("15 more") == true)
     }
 
-    @Test func githubAnnotationEscaping() {
+    @Test("GitHub annotation escaping") func githubAnnotationEscaping() {
         let l = GitHubWriter.line(severity: .error, title: "a:b", message: "50%\nnext", file: "x,y.config", line: 7)
         #expect(l == "::error file=x%2Cy.config,line=7,title=a%3Ab::50%25%0Anext")
     }
 
-    @Test func explainShowsTheArithmetic() throws {
+    @Test("explain shows the arithmetic") func explainShowsTheArithmetic() throws {
         var o = Overrides()
         o.kernel = .v7_1
         let r = try Checker.check(SparseConfig.make(preset: "riscv64-sv39", overrides: o))

@@ -127,7 +127,7 @@ struct LayoutSVGTests {
         }
     }
 
-    @Test func fourNodeUnevenMarksSections7_35_51InBothNodesBands() throws {
+    @Test("four node uneven marks sections 7, 35, 51 in both nodes bands") func fourNodeUnevenMarksSections7_35_51InBothNodesBands() throws {
         let r = LayoutSVG.render(try hostCheck(hostFixture("4node-uneven")))
         let svg = try SVGElements.parse(r.svg)
         let shared = svg.with("data-rule", "node-section-shared").filter { $0.name == "g" && $0.attrs["data-list"] == nil }
@@ -143,7 +143,7 @@ struct LayoutSVGTests {
         #expect(svg.with("data-hole", "0x7ffdf000-0x100000000").first?.attrs["data-node"] == "1")
     }
 
-    @Test func escapesHostileNames() throws {
+    @Test("escapes hostile names") func escapesHostileNames() throws {
         let dir = NSTemporaryDirectory() + "memmap-svg-<a&b>\"q'-\(UUID().uuidString)"
         try FileManager.default.copyItem(atPath: hostFixture("2node-equal"), toPath: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -185,7 +185,7 @@ struct LayoutSVGTests {
         expectNoOverlap(r.labels)
     }
 
-    @Test func whatIf64KPagesStillMarksOffnodeUnits() throws {
+    @Test("what-if 64K pages still marks off-node units") func whatIf64KPagesStillMarksOffnodeUnits() throws {
         var o = Overrides()
         o.pageShift = 16
         let h = try hostCheck(hostFixture("4node-uneven"), overrides: o)
@@ -198,7 +198,7 @@ struct LayoutSVGTests {
 
 @Suite("host --format svg")
 struct HostSVGCLITests {
-    @Test func svgOnStdoutAndBadFormatExits2() throws {
+    @Test("SVG on stdout and bad format exits 2") func svgOnStdoutAndBadFormatExits2() throws {
         let o = try CLI.run(["host", "--root", hostFixture("4node-uneven"), "--format", "svg"])
         #expect(o.status == 0)
         #expect(o.stdout.hasPrefix("<?xml"))

@@ -119,7 +119,7 @@ import Testing
         Dictionary(uniqueKeysWithValues: names.map { ($0, [Preset.named($0)!.pageShift]) })
     }
 
-    @Test func allPresetsAllKernels() throws {
+    @Test("all presets all kernels") func allPresetsAllKernels() throws {
         let p = try render { spec in
             spec.sources = try SweepSpec.presets(matching: "all").map { .preset($0) }
             spec.kernels = allKernels
@@ -137,7 +137,7 @@ import Testing
         #expect(p.summary.matrix?.cells.count == 23 * FormulaTable.changes.count)
     }
 
-    @Test func pageSizeAxisSkipsAndNotApplicableRows() throws {
+    @Test("page size axis skips and not applicable rows") func pageSizeAxisSkipsAndNotApplicableRows() throws {
         let na = try KconfigFile.load(path: fixture("kconfig/debian-armhf-armmp-lpae-6.12.113.config")).derive()
         guard case let .notApplicable(path, arch, reason) = na else { Issue.record("expected not applicable"); return }
         let kc = try derivedConfig("debian-arm64-arm64-16k-6.12.117.config")
@@ -160,7 +160,7 @@ import Testing
         #expect((p.summary.matrix?.cells.count ?? 0) <= 3 * 2 * 3)
     }
 
-    @Test func failOnNeverAndWarning() throws {
+    @Test("fail on never and warning") func failOnNeverAndWarning() throws {
         for failOn: Severity? in [nil, .warning, .info] {
             let p = try render(failOn: failOn) { spec in
                 spec.sources = try SweepSpec.presets(matching: "riscv64-*,arm64-4k-*").map { .preset($0) }
@@ -170,7 +170,7 @@ import Testing
         }
     }
 
-    @Test func hostileNamesAreEscaped() throws {
+    @Test("hostile names are escaped") func hostileNamesAreEscaped() throws {
         var c = try derivedConfig("riscv64-6.18-handwritten.config")
         c.kconfigPath = "</td><script>alert('x')</script>&amp;\".config"
         let p = try render { spec in
@@ -183,7 +183,7 @@ import Testing
         try checkStructure(p, sourcePageShifts: [c.kconfigPath!: [c.pageShift]])
     }
 
-    @Test func textPathGathersNoMatrix() throws {
+    @Test("text path gathers no matrix") func textPathGathersNoMatrix() throws {
         var spec = SweepSpec()
         spec.sources = [.preset("x86_64")]
         let s = try Sweep(spec)

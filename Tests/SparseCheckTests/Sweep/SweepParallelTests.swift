@@ -118,7 +118,7 @@ struct SweepParallelTests {
         #expect(o.stderr.contains("--shard"))
     }
 
-    @Test func jobsValidation() throws {
+    @Test("jobs validation") func jobsValidation() throws {
         let o = try CLI.run(["sweep", "--presets", "x86_64", "--jobs", "0"])
         #expect(o.status == 2 && o.stderr.split(separator: "\n").count == 1)
     }

@@ -10,7 +10,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
 }
 
 @Suite struct SweepTests {
-    @Test func allPresetsTimesKernels() throws {
+    @Test("all presets times kernels") func allPresetsTimesKernels() throws {
         let (s, r) = try sweep { spec in
             spec.sources = try SweepSpec.presets(matching: "all").map { .preset($0) }
             spec.kernels = allKernels
@@ -35,7 +35,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
         #expect(r.groups.filter { $0.rule == .folioVmemmapAlign }.map(\.source) == ["riscv64-sv39", "riscv64-sv48", "riscv64-sv57"])
     }
 
-    @Test func riscvDRAMSweepUnder71AndNext() throws {
+    @Test("riscv DRAM sweep: 7.1 fails where the rounded start is not a multiple of 16 GiB, 7.2 never") func riscvDRAMSweepUnder71And72() throws {
         let (s, r71) = try sweep { spec in
             spec.sources = [.preset("riscv64-sv39")]
             spec.kernels = [.v7_1]
@@ -60,15 +60,16 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
         #expect(try s.config(at: g.firstIndex).dramBase == 256 << 20)
         #expect(s.checkCommand(at: g.firstIndex) == "memmap-check check --preset riscv64-sv39 --kernel 7.1 --dram-base 0x10000000")
 
+        // 7.2 rounds the DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / 64) = 16 GiB (arch/riscv/mm/init.c:65-67).
         let (_, rNext) = try sweep { spec in
             spec.sources = [.preset("riscv64-sv39")]
-            spec.kernels = [.proposedChanges]
+            spec.kernels = [.v7_2]
             spec.dramBases = .range(start: 0, end: 64 << 30, step: 2 << 20)
         }
         #expect(rNext.ruleCounts[0] == [32768, 0, 0])
     }
 
-    @Test func v2DisagreesExactlyWherePageSizeIsNotStructPageSquared() throws {
+    @Test("v2 disagrees exactly where page size is not struct page squared") func v2DisagreesExactlyWherePageSizeIsNotStructPageSquared() throws {
         // v2 demand = PAGE_SIZE * 2^order / S, merged = 2^order * S: equal iff PAGE_SIZE == S^2
         // (kernel-arithmetic.md). Bases 0..4G in 1 MiB steps cover every alignment both demands can take.
         let pageShifts: [UInt32] = [12, 14, 16]
@@ -97,7 +98,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
         }
     }
 
-    @Test func inapplicableAxesAreSkippedDuplicates() throws {
+    @Test("inapplicable axes are skipped duplicates") func inapplicableAxesAreSkippedDuplicates() throws {
         let (s, r) = try sweep { spec in
             spec.sources = [.preset("x86_64"), .preset("riscv64-sv39")]
             spec.dramBases = .list([0, 1 << 30, 2 << 30])
@@ -108,7 +109,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
         #expect(r.skipReasons.first?.reason.contains("does not apply to x86_64") == true)
     }
 
-    @Test func invalidCombinationsAreSkippedWithReason() throws {
+    @Test("invalid combinations are skipped with reason") func invalidCombinationsAreSkippedWithReason() throws {
         // SECTION_SIZE_BITS 20 < SUBSECTION_SHIFT 21: include/linux/mmzone.h refuses to build.
         let (_, r) = try sweep { spec in
             spec.sources = [.preset("x86_64")]
@@ -118,7 +119,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
         #expect(r.skipReasons.first?.reason.hasPrefix("invalid:") == true)
     }
 
-    @Test func fastPathMatchesFullCheck() throws {
+    @Test("fast path matches full check") func fastPathMatchesFullCheck() throws {
         // The sweep's allocation-free statuses equal the findings Checker.check() builds.
         let (s, _) = try sweep { spec in
             spec.sources = try SweepSpec.presets(matching: "riscv64-*,arm64-4k-*,x86_64").map { .preset($0) }
@@ -138,7 +139,7 @@ func sweep(_ configure: (inout SweepSpec) throws -> Void) throws -> (Sweep, Swee
         #expect(compared > 500)
     }
 
-    @Test func axisSyntaxErrors() throws {
+    @Test("axis syntax errors") func axisSyntaxErrors() throws {
         let p: (String) throws -> UInt64 = { try Units.parseSize($0, option: "--dram-bases") }
         #expect(throws: InputError.self) { try SweepAxis.parse("0:64G", option: "--dram-bases", p) }
         #expect(throws: InputError.self) { try SweepAxis.parse("64G:0:2M", option: "--dram-bases", p) }
