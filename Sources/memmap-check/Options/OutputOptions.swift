@@ -20,13 +20,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     }
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        switch self {
-        case .text: return TextWriter(out: out)
-        case .json: return JSONWriter(out: out)
-        case .jsonl: return JSONLWriter(out: out)
-        case .junit: return JUnitWriter(out: out)
-        case .sarif: return SARIFWriter(out: out)
-        }
+        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
     }
 }
 
@@ -35,14 +29,7 @@ enum SweepFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, jsonl, junit, sarif, html
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        switch self {
-        case .text: return TextWriter(out: out)
-        case .json: return JSONWriter(out: out)
-        case .jsonl: return JSONLWriter(out: out)
-        case .junit: return JUnitWriter(out: out)
-        case .sarif: return SARIFWriter(out: out)
-        case .html: return HTMLWriter(out: out)
-        }
+        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
     }
 }
 
@@ -51,11 +38,7 @@ enum HostFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, svg
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        switch self {
-        case .text: return TextWriter(out: out)
-        case .json: return JSONWriter(out: out)
-        case .svg: return SVGWriter(out: out)
-        }
+        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
     }
 }
 
