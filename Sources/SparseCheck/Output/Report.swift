@@ -80,7 +80,9 @@ public enum Report {
 
     /// The rules that fail in `r` but below the policy's threshold.
     public static func belowThreshold(_ r: CheckResult, _ policy: FailPolicy) -> [String] {
-        r.findings.filter { $0.status == .fail && !policy.counts($0) }.map(\.rule)
+        var seen = Set<String>()
+        // Each rule once, in finding order (a host can raise one layout rule for many sections).
+        return r.findings.filter { $0.status == .fail && !policy.counts($0) }.map(\.rule).filter { seen.insert($0).inserted }
     }
 
     public static func document(_ results: [CheckResult], policy: FailPolicy = .error) -> JSON {
