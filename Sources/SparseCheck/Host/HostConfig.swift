@@ -62,27 +62,31 @@ extension NodeLayout {
 
         // The running kernel's .config, unless the user asked for a preset or page-size what-if.
         var why: String?
-        if preset == nil, o.pageShift == nil, let files, let path = kernelConfigPath {
-            let rel = files.isLive ? String(path.dropFirst()) : path
-            do {
-                let bytes = try files.bytes(rel, cap: KconfigFile.maxBytes)
-                switch try KconfigFile.load(data: Data(bytes), path: path).derive() {
-                case var .config(kc):
-                    if let p = hostPageSize, p != kc.pageSize {
-                        kc.notes.append("the host's page size (\(Units.human(p))) differs from \(path)'s (\(Units.human(kc.pageSize))): is the config the running kernel's?")
+        if preset == nil, o.pageShift == nil, let files, let path = kernelConfigPath,
+           let loaded = kernelConfig ?? readKernelConfig(files) {
+            switch loaded {
+            case let .failed(reason):
+                why = reason
+            case let .file(k):
+                do {
+                    switch try k.derive() {
+                    case var .config(kc):
+                        if let p = hostPageSize, p != kc.pageSize {
+                            kc.notes.append("the host's page size (\(Units.human(p))) differs from \(path)'s (\(Units.human(kc.pageSize))): is the config the running kernel's?")
+                        }
+                        var c = try kc.applying(eff)
+                        c.assumed += assumed
+                        applyRunning(&c, preset: preset, overrides: o)
+                        try c.validate()
+                        return (c, true)
+                    case let .notApplicable(_, _, reason):
+                        why = "\(path): \(reason)"
                     }
-                    var c = try kc.applying(eff)
-                    c.assumed += assumed
-                    applyRunning(&c, preset: preset, overrides: o)
-                    try c.validate()
-                    return (c, true)
-                case let .notApplicable(_, _, reason):
-                    why = "\(path): \(reason)"
+                } catch let e as InputError {
+                    why = e.description
+                } catch {
+                    why = "\(path): \(error)"
                 }
-            } catch let e as InputError {
-                why = e.description
-            } catch {
-                why = "\(path): \(error)"
             }
         }
 
@@ -108,6 +112,20 @@ extension NodeLayout {
         }
         try c.validate()
         return (c, false)
+    }
+
+    /// Reads and parses the kernel config at `kernelConfigPath` through the bounded, root-confined
+    /// `files` (nil when there is none).
+    public func readKernelConfig(_ files: HostFiles) -> LoadedKernelConfig? {
+        guard let path = kernelConfigPath else { return nil }
+        do {
+            let bytes = try files.bytes(files.isLive ? String(path.dropFirst()) : path, cap: KconfigFile.maxBytes)
+            return .file(try KconfigFile.load(data: Data(bytes), path: path))
+        } catch let e as InputError {
+            return .failed(e.description)
+        } catch {
+            return .failed("\(path): \(error)")
+        }
     }
 
     /// The running kernel's paging mode, DRAM start and KASLR on top of a configuration, each unless the
@@ -182,6 +200,12 @@ extension NodeLayout {
     }
 }
 
+/// The running kernel's config as read once: the parsed file, or why it could not be read.
+public enum LoadedKernelConfig: Sendable {
+    case file(KconfigFile)
+    case failed(String)
+}
+
 /// `host`: read the layout, assemble the configuration, read (or replay) the observed base, check, and
 /// preview what another release's formulas would conclude (`UpgradePreview`; outside the verdict).
 public enum HostRun {
@@ -189,6 +213,10 @@ public enum HostRun {
                              numa: NumaQuery? = nil, kernel paths: ObservedReader.Paths? = ObservedReader.Paths(),
                              preview: PreviewRequest = .newest) throws -> HostCheck {
         var layout = try HostReader.read(files, numa: numa)
+        // Read and parsed once: the arm64 mode detection, the configuration and the preview share it.
+        if (preset == nil && overrides.pageShift == nil) || layout.arch == .arm64 {
+            layout.kernelConfig = layout.readKernelConfig(files)
+        }
         detectARM64Mode(&layout, files, paths)
         let (config, used) = try layout.config(preset: preset, overrides: overrides, files: files)
         layout.kernelConfigUsed = used
@@ -211,9 +239,7 @@ public enum HostRun {
             L.running.mode = m
             return
         }
-        guard let path = L.kernelConfigPath,
-              let b = try? files.bytes(files.isLive ? String(path.dropFirst()) : path, cap: KconfigFile.maxBytes),
-              let k = try? KconfigFile.load(data: Data(b), path: path),
+        guard let path = L.kernelConfigPath, case let .file(k)? = L.kernelConfig ?? L.readKernelConfig(files),
               let e = k["ARM64_VA_BITS"], let va = UInt32(e.value) else { return }
         let shift = UInt32((L.hostPageSize ?? 4096).trailingZeroBitCount)
         if va <= 48 {

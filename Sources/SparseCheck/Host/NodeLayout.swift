@@ -18,6 +18,9 @@ public struct NodeLayout: Sendable {
     /// The kernel config file that exists (`/proc/config.gz` or `/boot/config-<release>`), for the `.config` reader.
     public var kernelConfigPath: String?
     public var kernelConfigUsed = false
+    /// The kernel config at `kernelConfigPath`, read and parsed once per run (`HostRun` sets it); nil
+    /// when it was not read yet, in which case `config(preset:overrides:files:)` reads it itself.
+    public var kernelConfig: LoadedKernelConfig?
     /// `la57` in /proc/cpuinfo flags (x86_64 5-level paging).
     public var la57: Bool?
     public var possible: [Int]?
