@@ -187,6 +187,7 @@ extension NodeLayout {
         }
         let pc = p.config(pageShift: c.pageShift)
         c.layout = pc.layout
+        if let m = pc.pagingMode { c.pinMode(m) } // the mode named beside the base is the one judged
         switch c.arch {
         case .x86_64: c.maxPhysmemBits = pc.maxPhysmemBits
         case .powerpc64: (c.pmdShift, c.pudShift) = (pc.pmdShift, pc.pudShift)

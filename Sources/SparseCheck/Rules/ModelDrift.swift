@@ -52,13 +52,9 @@ public enum ModelDrift {
 
     /// A short name of the configuration's paging mode.
     static func modeName(_ c: SparseConfig) -> String {
-        switch c.layout {
-        case let .x86_64(la57): return la57 ? "5-level" : "4-level"
-        case let .riscv64(va, _): return "sv\(va)"
-        case let .arm64(_, _, _, actual): return "\(actual)-bit VA"
-        case let .powerpc64(start, _): return c.preset.contains("hash") || start == 0xc000_3d00_0000_0000 ? "hash" : "radix"
-        case .loongarch64, .s390x: return "the only mode"
-        }
+        guard let m = c.pagingMode else { return "the only mode" }
+        if c.arch == .arm64, let va = m.vaBits { return "\(va)-bit VA" }
+        return m.rawValue
     }
 
     /// The model-drift finding (fail or pass) when a base was observed, or the info finding saying why not.
