@@ -499,14 +499,7 @@ public struct Sweep: Sendable {
             case let .range(start, _, st)?: x = start &+ p &* st
             case let .list(values)?: x = values[Int(p)]
             }
-            var base = parts.value, ok = true
-            if mode == .dram {
-                ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
-                base = parts.value
-            } else if mode == .base {
-                base = x
-            }
-            guard ok, cfg.sparseInitBase(base, &v) else {
+            guard let base = evaluate(x, mode, step, &cfg, &parts, &v) else {
                 if over.n == 0 { over.first = first + p }
                 over.n += 1
                 continue
@@ -518,6 +511,22 @@ public struct Sweep: Sendable {
                                statuses: st, required: required, actual: v.actualAlignment, fails: fails)
         }
         return over
+    }
+
+    /// One point of a cell: its base (the DRAM step, the axis's base, or the cell's fixed base) and
+    /// `cs_sparse_init_base()` into `v`; nil when C refuses the point (it is counted as overflowing).
+    /// The one evaluation both the counting and the recording loops use.
+    @inline(__always)
+    static func evaluate(_ x: UInt64, _ mode: PointMode, _ step: BaseStep, _ cfg: inout CMirror,
+                         _ parts: inout BaseParts, _ v: inout CVerdict) -> UInt64? {
+        var base = parts.value
+        if mode == .dram {
+            guard BaseStep.finish(step, &parts, dram: x, &cfg) == nil else { return nil }
+            base = parts.value
+        } else if mode == .base {
+            base = x
+        }
+        return cfg.sparseInitBase(base, &v) ? base : nil
     }
 
     /// The counting loop over points [lo, hi) of one cell: nothing but C values and scalars (no
@@ -534,14 +543,7 @@ public struct Sweep: Sendable {
         defer { tally.merge(t) }
         @inline(__always) func point(_ x: UInt64, _ p: UInt64, _ cfg: inout CMirror, _ parts: inout BaseParts,
                                      _ v: inout CVerdict, _ t: inout CellTally, _ over: inout (first: UInt64, n: UInt64)) {
-            var base = parts.value, ok = true
-            if mode == .dram {
-                ok = BaseStep.finish(step, &parts, dram: x, &cfg) == nil
-                base = parts.value
-            } else if mode == .base {
-                base = x
-            }
-            guard ok, cfg.sparseInitBase(base, &v) else {
+            guard evaluate(x, mode, step, &cfg, &parts, &v) != nil else {
                 if over.n == 0 { over.first = first + p }
                 over.n += 1
                 return
