@@ -1,5 +1,6 @@
 #include "benchref.h"
 #include "csparse.h"
+#include "sweep_point.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -88,23 +89,8 @@ int bench_jsonl_c_cell(const void *cfgp, int riscv_align_form, int mask_form, in
             r->skipped++;
             continue;
         }
-        r->evaluated++;
         int st[3];
-        st[0] = folio_applies ? (v.folio_aligned ? 0 : 1) : 2;
-        st[1] = vmemmap ? (v.v2_aligned ? 0 : 1) : 2;
-        bool build_ok = bound_2026 ? v.build_ok_2026 : v.build_ok_2018;
-        bool run_ok = vmemmap ? v.encoding_ok : v.section_map_last_bit <= v.bound_2026;
-        st[2] = build_ok && run_ok ? 0 : 1;
-        bool failing = false;
-        for (int k = 0; k < 3; k++) {
-            r->counts[k][st[k]]++;
-            if (st[k] == 1) {
-                if (r->first_fail[k] == UINT64_MAX) r->first_fail[k] = first_index + i;
-                failing = failing || counts[k];
-            }
-        }
-        r->failed += failing;
-        r->v2_disagreements += st[0] != 2 && st[1] != 2 && (st[0] == 1) != (st[1] == 1);
+        const bool failing = bench_tally_point(&v, folio_applies, vmemmap, bound_2026, counts, first_index + i, r, st);
 
         if (out_len + prefix_len + 400 > sizeof out_buf) bench_jsonl_c_flush(fd);
         char *p = out_buf + out_len;

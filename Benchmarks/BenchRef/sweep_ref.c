@@ -1,5 +1,6 @@
 #include "benchref.h"
 #include "csparse.h"
+#include "sweep_point.h"
 
 /* The sweep's physical limit: per combination the riscv base formula, cs_sparse_init_checks() and the
  * three rule status tests (folio-vmemmap-align, -v2, section-map-encoding), with the same tallies the
@@ -17,6 +18,7 @@ int bench_sweep_c_cell(const void *cfgp, int riscv_align_form, int mask_form, in
     const bool vmemmap = c->sparsemem_vmemmap;
     const bool folio_applies = vmemmap && cs_compound_info_has_mask(c, (cs_mask_form)mask_form);
     const bool bound_2026 = encode_bound == CS_BOUND_2026;
+    static const bool all_count[3] = {true, true, true}; /* every failing rule counts here */
     cs_verdict v;
     if (cs_sparse_init_config(c, &v) != CS_OK) {
         r->skipped += n;
@@ -29,23 +31,8 @@ int bench_sweep_c_cell(const void *cfgp, int riscv_align_form, int mask_form, in
             r->skipped++;
             continue;
         }
-        r->evaluated++;
         int st[3];
-        st[0] = folio_applies ? (v.folio_aligned ? 0 : 1) : 2;
-        st[1] = vmemmap ? (v.v2_aligned ? 0 : 1) : 2;
-        bool build_ok = bound_2026 ? v.build_ok_2026 : v.build_ok_2018;
-        bool run_ok = vmemmap ? v.encoding_ok : v.section_map_last_bit <= v.bound_2026;
-        st[2] = build_ok && run_ok ? 0 : 1;
-        bool failing = false;
-        for (int k = 0; k < 3; k++) {
-            r->counts[k][st[k]]++;
-            if (st[k] == 1) {
-                if (r->first_fail[k] == UINT64_MAX) r->first_fail[k] = first_index + i;
-                failing = true;
-            }
-        }
-        r->failed += failing;
-        r->v2_disagreements += st[0] != 2 && st[1] != 2 && (st[0] == 1) != (st[1] == 1);
+        bench_tally_point(&v, folio_applies, vmemmap, bound_2026, all_count, first_index + i, r, st);
     }
     return 0;
 }
