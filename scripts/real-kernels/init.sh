@@ -15,6 +15,16 @@ exec </dev/console >/dev/console 2>&1
 echo "kread-init: arch=$ARCH scenario=$SCENARIO"
 
 O=/tmp/out; C=$O/capture
+mkdir -p $O
+if [ -x /usr/local/bin/memmap-capture ]; then
+  # the collector first, as root, before kread -g touches kptr_restrict; its tar is what is carried out
+  echo "kread-init: memmap-capture"
+  s=$(date +%s)
+  memmap-capture -o $O/collector.tar /tmp/collector > $O/collector.out 2> $O/collector.stderr; echo $? > $O/collector.rc
+  echo $(( $(date +%s) - s )) > $O/collector.seconds
+  cat $O/collector.out $O/collector.stderr
+  ls -l /usr/local/bin/memmap-capture > $O/collector.size
+fi
 mkdir -p $C/proc/sys/kernel $C/sys/kernel/mm/transparent_hugepage
 for f in version cpuinfo cmdline iomem meminfo zoneinfo; do cat /proc/$f > $C/proc/$f; done
 cat /proc/sys/kernel/osrelease > $C/proc/sys/kernel/osrelease
