@@ -24,6 +24,12 @@ if [ -x /usr/local/bin/memmap-capture ]; then
   echo $(( $(date +%s) - s )) > $O/collector.seconds
   cat $O/collector.out $O/collector.stderr
   ls -l /usr/local/bin/memmap-capture > $O/collector.size
+  # The BTF blob (megabytes, slow over the console) is not sent back: the tree goes out without it, with
+  # the collector's own tar's size and checksum; make-collector-fixture.sh rebuilds a trimmed BTF from
+  # kread's reading of the same /sys/kernel/btf/vmlinux.
+  { ls -l $O/collector.tar; sha256sum $O/collector.tar; wc -c < /tmp/collector/sys/kernel/btf/vmlinux; } > $O/collector.tar.txt 2>&1
+  rm -f $O/collector.tar /tmp/collector/sys/kernel/btf/vmlinux
+  mkdir -p $O/collector; cp -a /tmp/collector/. $O/collector/
 fi
 mkdir -p $C/proc/sys/kernel $C/sys/kernel/mm/transparent_hugepage
 for f in version cpuinfo cmdline iomem meminfo zoneinfo; do cat /proc/$f > $C/proc/$f; done
