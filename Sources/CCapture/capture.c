@@ -524,23 +524,30 @@ static int kallsyms_scan(const char *path, ksyms *k, char *err, size_t errlen)
         seterr(err, errlen, "%s: not a regular file", path);
         return -1;
     }
-    static char chunk[65536];
     char line[4097];
+    char *chunk = malloc(65536);
+    if (chunk == NULL) {
+        close(fd);
+        seterr(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
     size_t ll = 0, total = 0;
     int nonzero = 0;
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
+        ssize_t n = read(fd, chunk, 65536);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             int e = errno;
             close(fd);
+            free(chunk);
             seterr(err, errlen, "%s: read error (%s)", path, strerror(e));
             return -1;
         }
         total += (size_t)n;
         if (total > (256u << 20)) {
             close(fd);
+            free(chunk);
             seterr(err, errlen, "%s: larger than the 256 MiB read limit", path);
             return -1;
         }
@@ -551,6 +558,7 @@ static int kallsyms_scan(const char *path, ksyms *k, char *err, size_t errlen)
                     break;
                 if (ll >= 4096) {
                     close(fd);
+                    free(chunk);
                     seterr(err, errlen, "%s: a line longer than 4 KiB (not kallsyms)", path);
                     return -1;
                 }
@@ -578,6 +586,7 @@ static int kallsyms_scan(const char *path, ksyms *k, char *err, size_t errlen)
             break;
     }
     close(fd);
+    free(chunk);
     k->zeroed = k->lines > 0 && !nonzero;
     return 0;
 }

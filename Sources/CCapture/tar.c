@@ -164,10 +164,14 @@ static int add_tree(int fd, const char *root, const char *rel, int *entries, cha
                 rc = -1;
             } else {
                 rc = header(fd, r2, '0', (uint64_t)st.st_size, 0644, NULL, err, errlen);
-                static unsigned char buf[65536];
+                unsigned char *buf = malloc(65536);
+                if (buf == NULL) {
+                    seterr(err, errlen, "out of memory");
+                    rc = -1;
+                }
                 uint64_t left = (uint64_t)st.st_size;
                 while (rc == 0 && left > 0) {
-                    size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+                    size_t want = left < 65536 ? (size_t)left : 65536;
                     if (read_full(in, buf, want) || write_all(fd, buf, want)) {
                         seterr(err, errlen, "%s: cannot copy into the tar", p2);
                         rc = -1;
@@ -182,6 +186,7 @@ static int add_tree(int fd, const char *root, const char *rel, int *entries, cha
                         rc = -1;
                     }
                 }
+                free(buf);
                 close(in);
             }
         }
@@ -360,7 +365,12 @@ int ccap_tar_extract(const char *tar, const char *dir, char *err, size_t errlen)
     size_t nlinks = 0, caplinks = 0;
     int rc = -1, entries = 0, ended = 0;
     unsigned char h[BLOCK];
-    static unsigned char buf[65536];
+    unsigned char *buf = malloc(65536);
+    if (buf == NULL) {
+        close(fd);
+        seterr(err, errlen, "out of memory");
+        return -1;
+    }
     while (!ended) {
         if (read_full(fd, h, sizeof h)) {
             seterr(err, errlen, "%s: expected a tar file: it ends without the end-of-archive blocks", tar);
@@ -436,7 +446,7 @@ int ccap_tar_extract(const char *tar, const char *dir, char *err, size_t errlen)
             }
             uint64_t left = size;
             while (left > 0) {
-                size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+                size_t want = left < 65536 ? (size_t)left : 65536;
                 if (read_full(fd, buf, want) || write_all(out, buf, want)) {
                     close(out);
                     seterr(err, errlen, "%s: entry '%s' is cut short", tar, name);
@@ -473,6 +483,7 @@ int ccap_tar_extract(const char *tar, const char *dir, char *err, size_t errlen)
     }
     rc = 0;
 out:
+    free(buf);
     free(links);
     close(fd);
     return rc;
