@@ -116,7 +116,7 @@ public struct ReportGroup: Sendable {
                                 isKconfig: r.config.kconfigPath != nil, kernel: r.config.kernel.label,
                                 count: f.status == .fail ? 1 : 0)
             if f.status == .fail {
-                g.smallest = Report.label(r.config)
+                g.smallest = r.config.label
                 g.message = f.message
                 g.fix = f.fix
                 g.result = r
