@@ -1,4 +1,5 @@
 import Foundation
+internal import CCapture
 
 /// One present section's `section_mem_map` and what it encodes: with SPARSEMEM_VMEMMAP,
 /// sparse_init_one_section() (mm/internal.h, 7.2) stores `mem_map - section_nr_to_pfn(pnum)`, which is
@@ -70,7 +71,11 @@ public enum ObservedReader {
         case .s390x: machine = "s390x"
         case .loongarch64: machine = "loongarch64"
         }
-        return HostCapture.symbolNames(machine: machine)
+        guard let list = ccap_symbol_names(machine) else { return [] }
+        var out: [String] = []
+        var i = 0
+        while let p = list[i] { out.append(String(cString: p)); i += 1 }
+        return out
     }
 
     /// The selected lockdown mode (`none [integrity] confidentiality` -> integrity), or nil.

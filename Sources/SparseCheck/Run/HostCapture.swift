@@ -95,15 +95,6 @@ public enum HostCapture {
         return (Int(c.memSectionSize), Int(lastBit), c.sparsememExtreme, c.sparsememVmemmap)
     }
 
-    /// The variables the collector reads for a machine (`uname -m`), from CCapture's table.
-    static func symbolNames(machine: String) -> [String] {
-        guard let list = ccap_symbol_names(machine) else { return [] }
-        var out: [String] = []
-        var i = 0
-        while let p = list[i] { out.append(String(cString: p)); i += 1 }
-        return out
-    }
-
     /// Runs body with C strings for each (nil stays NULL), valid only inside body.
     static func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
         let dup = strings.map { $0.map { UnsafePointer(strdup($0)!) } }
