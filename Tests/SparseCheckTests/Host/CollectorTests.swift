@@ -42,7 +42,7 @@ struct CollectorTests {
         #expect((fromTar.json?["layout"] as? [String: Any])?["origin"] as? String == tar)
     }
 
-    @Test("memmap-capture and capture refuse a non-empty DIR with exit 2 and one line")
+    @Test("memmap-capture and capture refuse a non-empty DIR or a file with exit 2, an uncreatable DIR with exit 3, in the same words")
     func refusesNonEmpty() throws {
         let dir = NSTemporaryDirectory() + "memmap-capture-full-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -54,6 +54,13 @@ struct CollectorTests {
             #expect(o.stdout.isEmpty)
             #expect(o.stderr.contains("expected a new or empty directory (it holds 1 entries)"))
             #expect(o.stderr.split(separator: "\n").count == 1)
+        }
+        // A file where DIR should be (exit 2) and a DIR that cannot be created (exit 3): the same line from both.
+        for (target, status) in [(dir + "/x", Int32(2)), ("/proc/memmap-capture-cannot-create", Int32(3))] {
+            let c = try CLI.run([target], executable: collectorBinary)
+            let m = try CLI.run(["capture", target])
+            #expect(c.status == status && m.status == status, "\(target)")
+            #expect(c.stderr.replacingOccurrences(of: "memmap-capture: ", with: "") == m.stderr.replacingOccurrences(of: "memmap-check: ", with: ""))
         }
         let bad = try CLI.run(["--bogus", dir], executable: collectorBinary)
         #expect(bad.status == 2 && bad.stderr.split(separator: "\n").count == 1)
