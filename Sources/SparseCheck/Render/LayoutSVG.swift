@@ -39,8 +39,9 @@ public enum LayoutSVG {
         public var grid: Grid
     }
 
-    public static func render(_ h: HostCheck) -> Rendered {
-        var r = Renderer(h)
+    /// The map of `h`; its verdict (`data-status`, the title's result) is `policy`'s, the run's.
+    public static func render(_ h: HostCheck, policy: FailPolicy = .error) -> Rendered {
+        var r = Renderer(h, policy: policy)
         return r.run()
     }
 }
@@ -185,6 +186,7 @@ private struct Axis {
 
 private struct Renderer {
     let h: HostCheck
+    let policy: FailPolicy
     let L: NodeLayout
     let c: SparseConfig
     let sectionSize: UInt64
@@ -196,8 +198,9 @@ private struct Renderer {
     let bandHeight = 32.0
     let bandGap = 6.0
 
-    init(_ h: HostCheck) {
+    init(_ h: HostCheck, policy: FailPolicy) {
         self.h = h
+        self.policy = policy
         L = h.layout
         c = h.result.config
         sectionSize = UInt64(1) << UInt64(min(c.sectionSizeBits, 63))
@@ -244,7 +247,7 @@ private struct Renderer {
             ("xmlns", "http://www.w3.org/2000/svg"), ("width", Markup.num(LayoutSVG.width)), ("height", Markup.num(height)),
             ("viewBox", "0 0 \(Markup.num(LayoutSVG.width)) \(Markup.num(height))"),
             ("font-family", TextMetrics.fontFamily), ("data-nodes", "\(L.nodes.count)"),
-            ("data-blocks", "\(L.blocks.count)"), ("data-status", h.result.status().rawValue),
+            ("data-blocks", "\(L.blocks.count)"), ("data-status", policy.verdict(h.result).status),
         ])
         doc.element("title", text: "memmap layout of \(hostName): kernel \(L.kernelRelease ?? "unknown"), \(L.machine ?? "unknown machine")")
         doc.leaf("rect", [("x", "0"), ("y", "0"), ("width", "100%"), ("height", "100%"), ("fill", Palette.background)])
@@ -256,7 +259,7 @@ private struct Renderer {
 
     mutating func title() {
         let textWidth = LayoutSVG.width - 2 * margin
-        let status = h.result.status() == .fail ? "FAIL" : "pass"
+        let status = policy.verdict(h.result).word
         let warnings = h.result.findings.filter { $0.status == .fail && $0.severity == .warning }.count
         cv.text(TextMetrics.fit("memmap layout: \(hostName)", width: textWidth, size: 16), x: margin, baseline: 28, size: 16, bold: true, attrs: [("data-role", "title")])
         let line1 = "kernel \(L.kernelRelease ?? "unknown") · \(L.machine ?? "unknown machine") · \(L.nodes.count) node\(L.nodes.count == 1 ? "" : "s") · \(L.blocks.count) memory blocks of \(L.blockSize.map(Units.human) ?? "unknown size") · result \(status)\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")"

@@ -63,11 +63,6 @@ public struct CheckResult: Sendable {
     public var base: VmemmapBase
     public var derived: Derived
     public var findings: [Finding]
-
-    /// `fail` when a finding at or above `failOn` failed.
-    public func status(failOn: Severity = .error) -> Status {
-        findings.contains { $0.status == .fail && $0.severity >= failOn } ? .fail : .pass
-    }
 }
 
 extension SparseConfig {
