@@ -139,8 +139,9 @@ extension SparseConfig {
 
     /// The numbers the rules read, from the C mirror.
     public func derive(base: UInt64) throws -> Derived {
-        guard let v = try? mirror.sparseInitChecks(base: base) else {
-            throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits")
+        let v: CVerdict
+        do { v = try mirror.sparseInitChecks(base: base) } catch let e as MirrorError {
+            throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits (\(e))")
         }
         return Derived(
             vmemmap: v.vmemmap, baseFormula: "", actualAlignment: v.actualAlignment,
@@ -308,39 +309,60 @@ public enum Checker {
     /// The nearest aligned bases and the architecture-level change that would align the base.
     static func folioFix(_ c: SparseConfig, _ d: Derived) -> String {
         let req = d.maxFolioVmemmapAlign
-        let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
-        let above = try? c.mirror.roundUp(d.vmemmap, req)
-        var parts = ["nearest aligned bases: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"]
+        var parts = ["nearest aligned bases: \(nearestAligned(c, d.vmemmap, req))"]
         if c.vmemmapBaseOverride != nil {
             return parts.joined(separator: "; ")
         }
         switch c.layout {
         case .riscv64:
             // PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)): the physical rounding the base needs.
-            let phys = (try? c.mirror.pfnPhys(req / c.structPageSize)) ?? 0
+            let phys = stated { try c.mirror.pfnPhys(req / c.structPageSize) }
             var later = c
             later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 2))
-            let section = (try? c.mirror.bit(c.sectionSizeBits)) ?? 0
-            if c.kernel.formulas.riscvAlign != .pfnPhys, let nb = try? later.vmemmapBase() {
-                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(Units.human(phys)), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(Units.human(section))), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(Units.human(phys)))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(hex(nb.value)) (--kernel 7.2)")
+            let section = stated { try c.mirror.bit(c.sectionSizeBits) }
+            if c.kernel.formulas.riscvAlign != .pfnPhys {
+                let nb = stated({ try later.vmemmapBase().value }, hex)
+                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(phys), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(section)), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(phys))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(nb) (--kernel 7.2)")
             } else {
-                parts.append("VMEMMAP_ADDR_ALIGN (\(Units.human(phys)) physical) already rounds the DRAM start: only a different VMEMMAP_START or sizeof(struct page) breaks this")
+                parts.append("VMEMMAP_ADDR_ALIGN (\(phys) physical) already rounds the DRAM start: only a different VMEMMAP_START or sizeof(struct page) breaks this")
             }
         case .loongarch64:
             var later = c
             later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 1))
-            if c.kernel.formulas.loongarchVmemmap == .pmd, let nb = try? later.vmemmapBase() {
-                parts.append("place vmemmap at ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = \(hex(nb.value)) (the 7.1 formula)")
+            if c.kernel.formulas.loongarchVmemmap == .pmd {
+                let nb = stated({ try later.vmemmapBase().value }, hex)
+                parts.append("place vmemmap at ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = \(nb) (the 7.1 formula)")
             }
         case .x86_64:
             parts.append("vmemmap_base must be a multiple of \(Units.human(req)); __VMEMMAP_BASE_L4/L5 and KASLR's PUD-aligned (1 GiB) slots are, so only a smaller PUD or a larger MAX_FOLIO_VMEMMAP_ALIGN breaks this")
         case .arm64:
-            let phys = (try? c.mirror.pfnPhys(req / c.structPageSize)) ?? 0
-            parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(Units.human(phys))")
+            let phys = stated { try c.mirror.pfnPhys(req / c.structPageSize) }
+            parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(phys)")
         case .powerpc64, .s390x:
             parts.append("the architecture's vmemmap start must be a multiple of \(Units.human(req))")
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// A number from the C mirror for a message (`Units.human` unless `show` says otherwise), or the
+    /// refusal itself (`refused`, else the formula and why) when C refuses: never a number in its place.
+    static func stated<T>(_ value: () throws -> T, _ show: (T) -> String, refused: String? = nil) -> String {
+        do { return show(try value()) } catch { return refused ?? "(refused by the C mirror: \(error))" }
+    }
+
+    static func stated(_ bytes: () throws -> UInt64) -> String { stated(bytes, Units.human) }
+
+    /// "B below, A above": the aligned bases around `base` (round_down, round_up); none above when
+    /// round_up overflows BITS_PER_LONG, the refusal stated for any other status.
+    static func nearestAligned(_ c: SparseConfig, _ base: UInt64, _ req: UInt64) -> String {
+        let below = stated({ try CMirror.roundDown(base, req) }, hex)
+        do {
+            return "\(below) below, \(hex(try c.mirror.roundUp(base, req))) above"
+        } catch let e as MirrorError where e.overflow {
+            return "\(below) below"
+        } catch {
+            return "\(below) below, above: (refused by the C mirror: \(error))"
+        }
     }
 
     // MARK: folio-vmemmap-align-v2
@@ -400,7 +422,7 @@ public enum Checker {
         f.detail("bound_2018", .uint(UInt64(d.bound2018)))
         f.detail("bound_2026", .uint(UInt64(d.bound2026)))
         f.detail("bound_in_force", .string(use2026 ? "2026" : "2018"))
-        let ffs = (try? CMirror.ffs(c.structPageSize)).map(String.init) ?? "(undefined for 0)"
+        let ffs = stated({ try CMirror.ffs(c.structPageSize) }, String.init, refused: "(undefined for 0)")
         let flags = "SECTION_MAP_LAST_BIT = \(d.sectionMapLastBit)\(c.zoneDevice ? " (with ZONE_DEVICE)" : "")\(c.vmemmapPreinit ? " (with VMEMMAP_PREINIT)" : "")"
         let b2018 = "PFN_SECTION_SHIFT = \(d.bound2018)"
         let b2026 = "min(PFN_SECTION_SHIFT \(d.bound2018) + __ffs(\(c.structPageSize)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026)"
@@ -425,9 +447,7 @@ public enum Checker {
             if !buildOK {
                 f.fix = "the kernel will not build: drop ZONE_DEVICE or VMEMMAP_PREINIT flag bits, or raise SECTION_SIZE_BITS until PFN_SECTION_SHIFT >= \(d.sectionMapLastBit)\(use2026 ? "" : "; the 2026 bound (Muchun Song's fix) uses min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)")"
             } else {
-                let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
-                let above = try? c.mirror.roundUp(d.vmemmap, req)
-                f.fix = "align pfn_to_page(0) to \(req) bytes: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"
+                f.fix = "align pfn_to_page(0) to \(req) bytes: \(nearestAligned(c, d.vmemmap, req))"
             }
         }
         return f
