@@ -96,8 +96,11 @@ extension SparseConfig {
 
     /// Rejects a configuration the kernel would not build or the arithmetic cannot represent, naming
     /// the option that sets the offending value.
-    public func validate() throws {
-        guard let (field, reason) = mirror.rejection() else { return }
+    public func validate() throws { try validate(mirror) }
+
+    /// `validate()` over `m`, this configuration's mirror (built once per check).
+    func validate(_ m: CMirror) throws {
+        guard let (field, reason) = m.rejection() else { return }
         let from = " (preset \(preset))"
         switch field {
         case .pageShift:
@@ -138,9 +141,11 @@ extension SparseConfig {
     }
 
     /// The numbers the rules read, from the C mirror.
-    public func derive(base: UInt64) throws -> Derived {
+    public func derive(base: UInt64) throws -> Derived { try derive(base: base, mirror) }
+
+    func derive(base: UInt64, _ m: CMirror) throws -> Derived {
         let v: CVerdict
-        do { v = try mirror.sparseInitChecks(base: base) } catch let e as MirrorError {
+        do { v = try m.sparseInitChecks(base: base) } catch let e as MirrorError {
             throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits (\(e))")
         }
         return Derived(
@@ -199,14 +204,15 @@ public enum Checker {
     /// Validates `config`, computes its base, and evaluates every config rule.
     public static func check(_ config0: SparseConfig) throws -> CheckResult {
         let config = config0.withReportedAssumptions()
-        try config.validate()
-        let base = try config.vmemmapBase()
-        var d = try config.derive(base: base.value)
+        let m = config.mirror // the one cs_config of this check
+        try config.validate(m)
+        let base = try config.vmemmapBase(m)
+        var d = try config.derive(base: base.value, m)
         d.baseFormula = base.formula
         var findings = [
-            folioVmemmapAlign(config, d),
+            folioVmemmapAlign(config, d, m),
             folioVmemmapAlignV2(config, d),
-            sectionMapEncoding(config, d),
+            sectionMapEncoding(config, d, m),
         ]
         if let g = base.guaranteedAlignment {
             for i in findings.indices where findings[i].status != .skip && findings[i].address != nil {
@@ -270,7 +276,7 @@ public enum Checker {
         return (a / c.structPageSize).trailingZeroBitCount
     }
 
-    static func folioVmemmapAlign(_ c: SparseConfig, _ d: Derived) -> Finding {
+    static func folioVmemmapAlign(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> Finding {
         let req = d.maxFolioVmemmapAlign
         var f = Finding(
             rule: RuleID.folioVmemmapAlign.rawValue, status: .pass, severity: .error, address: d.vmemmap,
@@ -302,24 +308,24 @@ public enum Checker {
         f.status = .fail
         let order = largestDecodableOrder(c, d).map { $0 >= 0 ? "folios up to order \($0)" : "no folio" } ?? ""
         f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires (a warning only with CONFIG_DEBUG_VM, include/linux/mmdebug.h; without it the kernel stays silent): the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
-        f.fix = folioFix(c, d)
+        f.fix = folioFix(c, d, m)
         return f
     }
 
     /// The nearest aligned bases and the architecture-level change that would align the base.
-    static func folioFix(_ c: SparseConfig, _ d: Derived) -> String {
+    static func folioFix(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> String {
         let req = d.maxFolioVmemmapAlign
-        var parts = ["nearest aligned bases: \(nearestAligned(c, d.vmemmap, req))"]
+        var parts = ["nearest aligned bases: \(nearestAligned(m, d.vmemmap, req))"]
         if c.vmemmapBaseOverride != nil {
             return parts.joined(separator: "; ")
         }
         switch c.layout {
         case .riscv64:
             // PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)): the physical rounding the base needs.
-            let phys = stated { try c.mirror.pfnPhys(req / c.structPageSize) }
+            let phys = stated { try m.pfnPhys(req / c.structPageSize) }
             var later = c
             later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 2))
-            let section = stated { try c.mirror.bit(c.sectionSizeBits) }
+            let section = stated { try m.bit(c.sectionSizeBits) }
             if c.kernel.formulas.riscvAlign != .pfnPhys {
                 let nb = stated({ try later.vmemmapBase().value }, hex)
                 parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(phys), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(section)), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(phys))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(nb) (--kernel 7.2)")
@@ -336,7 +342,7 @@ public enum Checker {
         case .x86_64:
             parts.append("vmemmap_base must be a multiple of \(Units.human(req)); __VMEMMAP_BASE_L4/L5 and KASLR's PUD-aligned (1 GiB) slots are, so only a smaller PUD or a larger MAX_FOLIO_VMEMMAP_ALIGN breaks this")
         case .arm64:
-            let phys = stated { try c.mirror.pfnPhys(req / c.structPageSize) }
+            let phys = stated { try m.pfnPhys(req / c.structPageSize) }
             parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(phys)")
         case .powerpc64, .s390x:
             parts.append("the architecture's vmemmap start must be a multiple of \(Units.human(req))")
@@ -354,10 +360,10 @@ public enum Checker {
 
     /// "B below, A above": the aligned bases around `base` (round_down, round_up); none above when
     /// round_up overflows BITS_PER_LONG, the refusal stated for any other status.
-    static func nearestAligned(_ c: SparseConfig, _ base: UInt64, _ req: UInt64) -> String {
+    static func nearestAligned(_ m: CMirror, _ base: UInt64, _ req: UInt64) -> String {
         let below = stated({ try CMirror.roundDown(base, req) }, hex)
         do {
-            return "\(below) below, \(hex(try c.mirror.roundUp(base, req))) above"
+            return "\(below) below, \(hex(try m.roundUp(base, req))) above"
         } catch let e as MirrorError where e.overflow {
             return "\(below) below"
         } catch {
@@ -411,7 +417,7 @@ public enum Checker {
 
     // MARK: section-map-encoding
 
-    static func sectionMapEncoding(_ c: SparseConfig, _ d: Derived) -> Finding {
+    static func sectionMapEncoding(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> Finding {
         let req = d.sectionMapRequired
         var f = Finding(
             rule: RuleID.sectionMapEncoding.rawValue, status: .pass, severity: .error, address: d.vmemmap,
@@ -447,7 +453,7 @@ public enum Checker {
             if !buildOK {
                 f.fix = "the kernel will not build: drop ZONE_DEVICE or VMEMMAP_PREINIT flag bits, or raise SECTION_SIZE_BITS until PFN_SECTION_SHIFT >= \(d.sectionMapLastBit)\(use2026 ? "" : "; the 2026 bound (Muchun Song's fix) uses min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)")"
             } else {
-                f.fix = "align pfn_to_page(0) to \(req) bytes: \(nearestAligned(c, d.vmemmap, req))"
+                f.fix = "align pfn_to_page(0) to \(req) bytes: \(nearestAligned(m, d.vmemmap, req))"
             }
         }
         return f

@@ -348,11 +348,11 @@ public struct Sweep: Sendable {
         }
         guard pLo < evalHi else { return }
         let overflow = "the base formula or a derived value overflows 64 bits"
-        guard var parts = try? c.baseInputs() else {
+        var cfg = c.mirror
+        guard var parts = try? c.baseInputs(cfg) else {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
-        var cfg = c.mirror
         let plan = StatusPlan(c)
         let rules = RuleID.allCases
         let fails = rules.map { policy.counts($0.severity) }
