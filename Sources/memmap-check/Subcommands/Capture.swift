@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-struct Capture: ParsableCommand {
+struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "capture",
         abstract: "Copy the files `host` reads into DIR, so `host --root DIR` replays this host's layout.",
         discussion: "DIR must be new or empty. A manifest (memmap-check-capture.json) records the kernel release, page size, time, what libnuma said and which files could not be read.")
 

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-struct Check: ParsableCommand {
+struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check one configuration: a preset or a kernel .config, plus overrides.",
         discussion: "Exit 0 when no rule at or above --fail-on fails, 1 when one does, 2 for bad input. A rule failing below --fail-on is reported as such (result: pass, JSON status pass with below_fail_on).")
 

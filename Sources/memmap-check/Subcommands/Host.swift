@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-struct Host: ParsableCommand {
+struct HostCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "host",
         abstract: "Check this host's NUMA node and memory layout (or a captured tree) against the memmap rules.",
         discussion: """
             Reads libnuma (live host only), /sys/devices/system/node, /sys/devices/system/memory, \
