@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
     var kconfig: String?
 
-    @Flag(name: .long, help: "After the result, explain every rule's arithmetic for this configuration step by step.")
+    @Flag(name: .customLong(OptionName.explain.long), help: "After the result, explain every rule's arithmetic for this configuration step by step.")
     var explain = false
 
     /// Checks what needs no file; the configuration is built once, in `run()` (a bad value there is
