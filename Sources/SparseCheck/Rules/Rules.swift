@@ -23,6 +23,40 @@ public enum RuleID: String, CaseIterable, Sendable {
     }
 }
 
+/// The rule a finding or a report group names: a config rule or a host layout rule. Reports print its
+/// name (`folio-vmemmap-align`, `node-section-shared`); code compares the typed value.
+public enum AnyRuleID: Hashable, Sendable, CustomStringConvertible {
+    case config(RuleID)
+    case layout(LayoutRuleID)
+
+    /// The rule's name, as every report spells it.
+    public var rawValue: String {
+        switch self {
+        case let .config(r): return r.rawValue
+        case let .layout(r): return r.rawValue
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public var severity: Severity {
+        switch self {
+        case let .config(r): return r.severity
+        case let .layout(r): return r.severity
+        }
+    }
+
+    /// The config rule, nil for a layout rule.
+    public var config: RuleID? {
+        if case let .config(r) = self { return r }
+        return nil
+    }
+}
+
+extension RuleID {
+    public var anyID: AnyRuleID { .config(self) }
+}
+
 public enum Status: String, Sendable { case pass, fail, skip }
 public enum Severity: String, Sendable, Comparable {
     case info, warning, error
@@ -32,7 +66,7 @@ public enum Severity: String, Sendable, Comparable {
 
 /// One rule's verdict on one configuration.
 public struct Finding: Equatable, Sendable {
-    public var rule: String
+    public var rule: AnyRuleID
     public var status: Status
     public var severity: Severity
     /// The address checked (pfn_to_page(0) for the config rules).
@@ -279,7 +313,7 @@ public enum Checker {
     static func folioVmemmapAlign(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> Finding {
         let req = d.maxFolioVmemmapAlign
         var f = Finding(
-            rule: RuleID.folioVmemmapAlign.rawValue, status: .pass, severity: .error, address: d.vmemmap,
+            rule: .config(.folioVmemmapAlign), status: .pass, severity: .error, address: d.vmemmap,
             required: nil, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         f.detail("max_folio_order", .uint(UInt64(d.maxFolioOrder)))
         f.detail("max_folio_vmemmap_align", .uint(req))
@@ -376,7 +410,7 @@ public enum Checker {
     static func folioVmemmapAlignV2(_ c: SparseConfig, _ d: Derived) -> Finding {
         let demand = d.v2Demand
         var f = Finding(
-            rule: RuleID.folioVmemmapAlignV2.rawValue, status: .pass, severity: .info, address: d.vmemmap,
+            rule: .config(.folioVmemmapAlignV2), status: .pass, severity: .info, address: d.vmemmap,
             required: demand, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         f.detail("max_folio_size", .uint(d.maxFolioSize))
         f.detail("demand_is_power_of_2", .bool(d.v2DemandIsPowerOf2))
@@ -420,7 +454,7 @@ public enum Checker {
     static func sectionMapEncoding(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> Finding {
         let req = d.sectionMapRequired
         var f = Finding(
-            rule: RuleID.sectionMapEncoding.rawValue, status: .pass, severity: .error, address: d.vmemmap,
+            rule: .config(.sectionMapEncoding), status: .pass, severity: .error, address: d.vmemmap,
             required: req, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         let use2026 = c.kernel.encodeBoundIs2026
         let buildOK = use2026 ? d.buildOK2026 : d.buildOK2018

@@ -9,7 +9,7 @@ private func expected(_ name: String) throws -> [String: Any] {
 }
 
 private func findings(_ h: HostCheck, _ rule: LayoutRuleID) -> [Finding] {
-    h.result.findings.filter { $0.rule == rule.rawValue }
+    h.result.findings.filter { $0.rule == .layout(rule) }
 }
 
 private func ints(_ j: JSON?) -> [Int] {

@@ -24,7 +24,7 @@ func writeManifest(_ dir: String, observed: UInt64?, unavailable: String? = nil)
     try data.write(to: URL(fileURLWithPath: dir + "/" + HostReader.manifestName))
 }
 
-private func drift(_ h: HostCheck) -> Finding? { h.result.findings.first { $0.rule == LayoutRuleID.modelDrift.rawValue } }
+private func drift(_ h: HostCheck) -> Finding? { h.result.findings.first { $0.rule == .layout(.modelDrift) } }
 
 struct ObservedReplayTests {
     // 2node-equal: Debian 6.1.0-56-amd64 under qemu, CONFIG_RANDOMIZE_MEMORY=y; its kernel-vars.txt read
@@ -42,7 +42,7 @@ struct ObservedReplayTests {
         #expect(h.judgesObserved)
         #expect(h.result.base.value == Self.real)
         #expect(h.modelled.base.guaranteedAlignment == 1 << 30)
-        let enc = try #require(h.result.findings.first { $0.rule == RuleID.sectionMapEncoding.rawValue })
+        let enc = try #require(h.result.findings.first { $0.rule == .config(.sectionMapEncoding) })
         #expect(enc.address == Self.real)
         #expect(enc.message.hasPrefix("observed: "))
         #expect(drift(h)?.status == .pass)
@@ -112,7 +112,7 @@ struct ObservedReplayTests {
         let h = try hostCheck(hostFixture("2node-equal"))
         #expect(h.layout.observed == nil)
         #expect(h.layout.observedProblem?.contains("memmap-check-capture.json: missing") == true)
-        let info = h.result.findings.filter { $0.rule == "layout-source" && $0.details["source"] == .string("observed base") }
+        let info = h.result.findings.filter { $0.rule == .layout(.layoutSource) && $0.details["source"] == .string("observed base") }
         #expect(info.count == 1 && info[0].severity == .info)
         #expect(drift(h) == nil)
         let dir = try scratchHost("2node-equal")
@@ -267,7 +267,7 @@ struct NoNUMAHostTests {
         #expect(h.layout.running.numa?.value == false)
         #expect(h.layout.running.kaslr?.value == false)
         #expect(h.layout.running.dramStart?.value == 0)
-        #expect(!h.result.findings.contains { $0.rule == "layout-sources-disagree" })
+        #expect(!h.result.findings.contains { $0.rule == .layout(.layoutSourcesDisagree) })
         #expect(!h.result.findings.contains { $0.status == .fail && $0.severity >= .warning })
         let text = Report.text(h)
         #expect(text.contains("memory blocks 0-7: 8 online"))

@@ -22,7 +22,7 @@ private func check(_ dir: String) throws -> HostCheck {
     return try LayoutChecker.check(layout, config: config)
 }
 
-private func rule(_ h: HostCheck, _ r: LayoutRuleID) -> [Finding] { h.result.findings.filter { $0.rule == r.rawValue } }
+private func rule(_ h: HostCheck, _ r: LayoutRuleID) -> [Finding] { h.result.findings.filter { $0.rule == .layout(r) } }
 
 @Suite(.enabled(if: python3 != nil))
 struct SyntheticHostTests {

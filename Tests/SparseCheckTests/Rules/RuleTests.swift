@@ -2,7 +2,7 @@ import Testing
 @testable import SparseCheck
 
 func finding(_ r: CheckResult, _ rule: RuleID) -> Finding {
-    r.findings.first { $0.rule == rule.rawValue }!
+    r.findings.first { $0.rule == .config(rule) }!
 }
 
 @Suite("Rules")
