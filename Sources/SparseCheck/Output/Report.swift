@@ -42,8 +42,8 @@ public enum Report {
             pairs.append(("kaslr", .bool(c.baseRandomized)))
             pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
         }
-        pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
-        pairs.append(("notes", .array(c.notes.map { .string($0) })))
+        pairs.append(("assumed", .array(c.assumed.map { .string($0.description) })))
+        pairs.append(("notes", .array(c.notes.map { .string($0.description) })))
         return .object(pairs)
     }
 

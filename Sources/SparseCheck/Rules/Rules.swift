@@ -106,22 +106,22 @@ extension SparseConfig {
     /// was taken without being chosen; the randomised base judged at its guaranteed alignment.
     func withReportedAssumptions() -> SparseConfig {
         var c = self
-        func add(_ a: String) { if !c.assumed.contains(a) { c.assumed.append(a) } }
+        func add(_ a: Assumption) { if !c.assumed.contains(a) { c.assumed.append(a) } }
         if c.kernel.proposed {
-            add("kernel proposed: the \(FormulaTable.newestRelease.seen) formulas plus \(FormulaTable.proposedChanges.count) change(s) in no release (the 2026 section map bound)")
+            add(.proposedFormulas)
         } else if !c.kernel.given {
-            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with \(OptionName.kernel.flag))")
+            add(.newestFormulas(label: c.kernel.label))
         } else if let why = c.kernel.caveat {
-            add(why)
+            add(.kernelCaveat(why))
         }
         if !c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode {
-            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set \(OptionName.pagingMode.flag))")
+            add(.pagingMode(m, allowed: c.allowedModes))
         }
         if c.baseRandomized, c.vmemmapBaseOverride == nil {
             switch c.layout {
-            case .x86_64: add("the KASLR slot of vmemmap_base: judged at the alignment every slot is guaranteed (PUD, arch/x86/mm/kaslr.c)")
-            case .arm64: add("the KASLR offset of memstart_addr: judged at the alignment every offset is guaranteed (ARM64_MEMSTART_ALIGN steps, arch/arm64/mm/init.c, kernel \(c.kernel.label))")
-            case .s390x: add("the KASLR placement of the kernel image: judged at the alignment every placement is guaranteed (rte_size, arch/s390/boot/startup.c); the image's size and place cannot be known from a .config")
+            case .x86_64: add(.kaslrX86Slot)
+            case .arm64: add(.kaslrARM64Offset(kernel: c.kernel.label))
+            case .s390x: add(.kaslrS390Placement)
             default: break
             }
         }

@@ -216,7 +216,9 @@ struct RunningKernelTests {
         #expect(h.layout.kernelConfigUsed)
         #expect(h.result.config.layout == .x86_64(la57: true))
         #expect(h.result.base.value == 0xffd4_0000_0000_0000) // issue 10: amd64 la57 nokaslr guest
-        #expect(!h.result.config.assumed.contains { $0.hasPrefix("4-level paging at boot") })
+        // The running mode is judged, pinned: no paging mode is reported as taken without being chosen.
+        #expect(h.result.config.modePinned && h.result.config.pagingMode == .level5)
+        #expect(!h.result.config.assumed.contains { if case .pagingMode = $0 { return true } else { return false } })
         #expect(h.result.config.derivedFrom.contains { $0.hasPrefix("paging mode 5-level (la57) <- 'la57' in proc/cpuinfo flags") })
     }
 }

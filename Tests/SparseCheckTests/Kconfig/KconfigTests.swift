@@ -90,7 +90,7 @@ import Testing
         let f = try #require(r.findings.first { $0.rule == .config(.folioVmemmapAlign) })
         #expect(f.status == .pass)
         #expect(f.message.contains("KASLR"))
-        #expect(r.config.assumed.contains { $0.contains("KASLR slot") })
+        #expect(r.config.assumed.contains { $0.description.contains("KASLR slot") })
     }
 
     @Test("flatmem says no rule applies") func flatmemSaysNoRuleApplies() throws {
