@@ -152,24 +152,30 @@ extension NodeLayout {
         }
     }
 
-    /// arm64: a 52-bit kernel may fall back to 48 bits (47 with 16K pages) on a CPU without 52-bit VA;
-    /// the kernel log's CPU features say which (the live kernel's kcore linear map too, see
-    /// `ObservedReader`). A kernel configured for 48 bits or fewer runs what it was built for.
-    func arm64Mode(_ c: SparseConfig) -> Sourced<RunningMode>? {
+    /// arm64: the running mode already read (`running.mode`), else the one detection
+    /// (`arm64Mode(configuredVA:noChoice:pageShift:)`) over the configuration's VA_BITS.
+    func arm64Mode(_ c: SparseConfig) -> Sourced<PagingMode>? {
         guard c.arch == .arm64, case let .arm64(va, _, _, _) = c.layout else { return nil }
-        if let m = running.mode, case .arm64 = m.value { return m }
-        if va <= 48 { return Sourced(.arm64(vaBits: va), "CONFIG_ARM64_VA_BITS=\(va): no run-time choice") }
-        if let log = kernelLog, let m = RunningKernel.arm64VABits(dmesg: log, path: kernelLogPath ?? "dmesg", configured: va, pageShift: c.pageShift) {
-            return m
-        }
-        return nil
+        if let m = running.mode, m.value.arch == .arm64 { return m }
+        return arm64Mode(configuredVA: va, noChoice: "CONFIG_ARM64_VA_BITS=\(va): no run-time choice", pageShift: c.pageShift)
+    }
+
+    /// arm64's VA size in use for a kernel built with `va` bits: a kernel configured for 48 bits or fewer
+    /// runs what it was built for (`noChoice` says where `va` was read); a 52-bit kernel may fall back to
+    /// 48 bits (47 with 16K pages) on a CPU without 52-bit VA, and the kernel log's CPU features say
+    /// which (the live kernel's kcore linear map too: `HostRun.arm64ModeFromKcore`). nil when nothing says.
+    public func arm64Mode(configuredVA va: UInt32, noChoice: String, pageShift: UInt32) -> Sourced<PagingMode>? {
+        if va <= 48 { return PagingMode.arm64(va).map { Sourced($0, noChoice) } }
+        guard let log = kernelLog else { return nil }
+        return RunningKernel.arm64VABits(dmesg: log, path: kernelLogPath ?? "dmesg", configured: va, pageShift: pageShift)
     }
 
     /// Replaces the base formula's mode-dependent inputs with those of the running mode's preset.
-    func applyMode(_ c: inout SparseConfig, _ m: Sourced<RunningMode>) {
+    func applyMode(_ c: inout SparseConfig, _ m: Sourced<PagingMode>) {
         guard m.value.arch == c.arch else { return }
+        let pm = m.value
         // A configuration that allows the running mode (a .config decided at boot): pin it.
-        if let pm = m.value.pagingMode, c.allowedModes.contains(pm), let pinned = try? c.withPagingMode(pm) {
+        if c.allowedModes.contains(pm), let pinned = try? c.withPagingMode(pm) {
             c = pinned
             c.derivedFrom.append("paging mode \(m.value.name) <- \(m.source)")
             return
@@ -177,7 +183,7 @@ extension NodeLayout {
         // Otherwise (a preset fixes its mode): the running mode's preset gives the base formula.
         let name = m.value.presetName(pageShift: c.pageShift)
         guard let p = Preset.named(name) else {
-            c.notes.append(.runningModeHasNoPreset(mode: m.value.name, source: m.source, preset: name))
+            c.notes.append(.runningModeHasNoPreset(mode: pm.name, source: m.source, preset: name))
             return
         }
         let pc = p.config(pageShift: c.pageShift)

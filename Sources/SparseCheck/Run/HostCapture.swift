@@ -127,7 +127,8 @@ public enum HostCapture {
         if let k = layout.running.kaslr {
             running += [("kaslr", .bool(k.value)), ("kaslr_source", .string(k.source))]
         }
-        if case let .arm64(va)? = layout.running.mode?.value, let s = layout.running.mode?.source {
+        if let m = layout.running.mode, m.value.arch == .arm64, let va = m.value.vaBits {
+            let s = m.source
             running += [("arm64_va_bits", .uint(UInt64(va))), ("arm64_va_bits_source", .string(s))]
         }
         guard let (config, _) = try? layout.config(preset: nil, overrides: Overrides(), files: HostFiles()) else {
