@@ -288,7 +288,7 @@ func child(_ kind: String, _ arg: String) throws {
         let h = try LayoutChecker.check(L, config: config)
         let t = now() - t0
         let owned = h.nodes.reduce(0) { $0 + $1.sectionsOwned }
-        let offnode = h.result.findings.filter { $0.rule == LayoutRuleID.nodeMemmapOffnode.rawValue }.count
+        let offnode = h.result.findings.filter { $0.rule == .layout(.nodeMemmapOffnode) }.count
         print("seconds=\(t) owned=\(owned) shared=\(h.sharedSections.count) offnode=\(offnode)")
     case "layout-c":
         let ranges = L.nodes.flatMap { n in n.ranges.map { bench_range(start: $0.range.start, end: $0.range.end, node: Int32(n.id)) } }

@@ -48,16 +48,16 @@ extension NodeLayout {
     /// user's overrides last. Returns the configuration and whether the kernel config was used.
     public func config(preset: String?, overrides o: Overrides, files: HostFiles? = nil) throws -> (SparseConfig, Bool) {
         var eff = o
-        var assumed: [String] = []
+        var assumed: [Assumption] = []
         if eff.structPageSize == nil, let s = structPageSize { eff.structPageSize = s }
         // The running release picks the formulas (uname -r / proc/version), unless --kernel says otherwise.
         if eff.kernel == nil, let r = kernelRelease, let rel = KernelRelease.fromKernelText(r) {
             eff.kernel = KernelTarget(release: rel)
         } else if let r = kernelRelease, o.kernel == nil {
-            assumed.append("kernel \(KernelTarget.newest.label) formulas: the release '\(r)' could not be read")
+            assumed.append(.releaseUnreadable(r))
         }
         if o.structPageSize == nil && structPageSize == nil {
-            assumed.append("sizeof(struct page): the configuration's (no BTF at sys/kernel/btf/vmlinux)")
+            assumed.append(.structPageSizeFromConfig)
         }
 
         // The running kernel's .config, unless the user asked for a preset or page-size what-if.
@@ -72,7 +72,7 @@ extension NodeLayout {
                     switch try k.derive() {
                     case var .config(kc):
                         if let p = hostPageSize, p != kc.pageSize {
-                            kc.notes.append("the host's page size (\(Units.human(p))) differs from \(path)'s (\(Units.human(kc.pageSize))): is the config the running kernel's?")
+                            kc.notes.append(.hostPageSizeDiffers(host: p, path: path, config: kc.pageSize))
                         }
                         var c = try kc.applying(eff)
                         c.assumed += assumed
@@ -92,23 +92,23 @@ extension NodeLayout {
 
         let name = preset ?? presetName
         if preset == nil && presetName == nil {
-            assumed.append("machine \(machine ?? "unknown") has no preset: using \(Preset.hostDefault.name)")
+            assumed.append(.noPresetForMachine(machine))
         }
         if eff.pageShift == nil, let p = hostPageSize, p.nonzeroBitCount == 1 {
             eff.pageShift = UInt32(p.trailingZeroBitCount)
         } else if eff.pageShift == nil {
-            assumed.append("page size: the preset's (the host's is unknown)")
+            assumed.append(.pageSizeFromPreset)
         }
         var c = try SparseConfig.make(preset: name, overrides: eff)
         if preset == nil {
             let reason = why.map { "the kernel config could not be used: \($0)" }
                 ?? (kernelConfigPath == nil ? "no kernel config found" : "a --page-size what-if replaces the kernel config")
-            assumed.append("\(c.preset) preset values for SECTION_SIZE_BITS, MAX_PHYSMEM_BITS, MAX_PAGE_ORDER and the Kconfig options (\(reason))")
+            assumed.append(.presetValues(preset: c.preset, reason: reason))
         }
         c.assumed += assumed
         applyRunning(&c, preset: preset, overrides: o)
         if c.arch == .x86_64 && c.vmemmapBaseOverride == nil && !c.kaslr && running.kaslr == nil {
-            c.assumed.append("vmemmap_base without KASLR (the randomised base is only readable from kernel memory)")
+            c.assumed.append(.x86BaseWithoutKASLR)
         }
         try c.validate()
         return (c, false)
@@ -136,45 +136,46 @@ extension NodeLayout {
         if preset == nil, o.vmemmapBase == nil, o.pagingMode == nil {
             if let m = arm64Mode(c) ?? running.mode { applyMode(&c, m) }
             else if c.arch == .arm64, case let .arm64(va, vaMin, _, _) = c.layout, va > vaMin {
-                c.assumed.append("\(va)-bit VA in use: a \(va)-bit kernel falls back to \(vaMin) bits on a CPU without 52-bit VA, and neither the kernel log nor kernel memory says which")
+                c.assumed.append(.arm64VAUnknown(va: va, vaMin: vaMin))
             }
         }
         // DRAM start from the tree.
         if c.baseDependsOnDRAM, o.dramBase == nil, o.vmemmapBase == nil, let d = running.dramStart {
             c.dramBase = d.value
-            c.assumed.removeAll { $0.hasPrefix("DRAM start") }
+            c.assumed.removeAll { $0.isDRAMStart }
             c.derivedFrom.append("DRAM start \(hex(d.value)) <- \(d.source)")
         }
         // KASLR as the running kernel reports it.
         if o.kaslr == nil, let k = running.kaslr {
-            if c.baseCanBeRandomized {
-                if c.kaslr != k.value {
-                    c.assumed.removeAll { $0.hasPrefix("the KASLR") }
-                }
-                c.kaslr = k.value
-            }
+            if c.baseCanBeRandomized { c.kaslr = k.value }
             c.derivedFrom.append("KASLR \(k.value ? "on" : "off") <- \(k.source)")
         }
     }
 
-    /// arm64: a 52-bit kernel may fall back to 48 bits (47 with 16K pages) on a CPU without 52-bit VA;
-    /// the kernel log's CPU features say which (the live kernel's kcore linear map too, see
-    /// `ObservedReader`). A kernel configured for 48 bits or fewer runs what it was built for.
-    func arm64Mode(_ c: SparseConfig) -> Sourced<RunningMode>? {
+    /// arm64: the running mode already read (`running.mode`), else the one detection
+    /// (`arm64Mode(configuredVA:noChoice:pageShift:)`) over the configuration's VA_BITS.
+    func arm64Mode(_ c: SparseConfig) -> Sourced<PagingMode>? {
         guard c.arch == .arm64, case let .arm64(va, _, _, _) = c.layout else { return nil }
-        if let m = running.mode, case .arm64 = m.value { return m }
-        if va <= 48 { return Sourced(.arm64(vaBits: va), "CONFIG_ARM64_VA_BITS=\(va): no run-time choice") }
-        if let log = kernelLog, let m = RunningKernel.arm64VABits(dmesg: log, path: kernelLogPath ?? "dmesg", configured: va, pageShift: c.pageShift) {
-            return m
-        }
-        return nil
+        if let m = running.mode, m.value.arch == .arm64 { return m }
+        return arm64Mode(configuredVA: va, noChoice: "CONFIG_ARM64_VA_BITS=\(va): no run-time choice", pageShift: c.pageShift)
+    }
+
+    /// arm64's VA size in use for a kernel built with `va` bits: a kernel configured for 48 bits or fewer
+    /// runs what it was built for (`noChoice` says where `va` was read); a 52-bit kernel may fall back to
+    /// 48 bits (47 with 16K pages) on a CPU without 52-bit VA, and the kernel log's CPU features say
+    /// which (the live kernel's kcore linear map too: `HostRun.arm64ModeFromKcore`). nil when nothing says.
+    public func arm64Mode(configuredVA va: UInt32, noChoice: String, pageShift: UInt32) -> Sourced<PagingMode>? {
+        if va <= 48 { return PagingMode.arm64(va).map { Sourced($0, noChoice) } }
+        guard let log = kernelLog else { return nil }
+        return RunningKernel.arm64VABits(dmesg: log, path: kernelLogPath ?? "dmesg", configured: va, pageShift: pageShift)
     }
 
     /// Replaces the base formula's mode-dependent inputs with those of the running mode's preset.
-    func applyMode(_ c: inout SparseConfig, _ m: Sourced<RunningMode>) {
+    func applyMode(_ c: inout SparseConfig, _ m: Sourced<PagingMode>) {
         guard m.value.arch == c.arch else { return }
+        let pm = m.value
         // A configuration that allows the running mode (a .config decided at boot): pin it.
-        if let pm = m.value.pagingMode, c.allowedModes.contains(pm), let pinned = try? c.withPagingMode(pm) {
+        if c.allowedModes.contains(pm), let pinned = try? c.withPagingMode(pm) {
             c = pinned
             c.derivedFrom.append("paging mode \(m.value.name) <- \(m.source)")
             return
@@ -182,7 +183,7 @@ extension NodeLayout {
         // Otherwise (a preset fixes its mode): the running mode's preset gives the base formula.
         let name = m.value.presetName(pageShift: c.pageShift)
         guard let p = Preset.named(name) else {
-            c.notes.append("the running paging mode \(m.value.name) (\(m.source)) has no preset \(name): the configuration's mode is judged")
+            c.notes.append(.runningModeHasNoPreset(mode: pm.name, source: m.source, preset: name))
             return
         }
         let pc = p.config(pageShift: c.pageShift)
@@ -192,9 +193,6 @@ extension NodeLayout {
         case .x86_64: c.maxPhysmemBits = pc.maxPhysmemBits
         case .powerpc64: (c.pmdShift, c.pudShift) = (pc.pmdShift, pc.pudShift)
         default: break
-        }
-        c.assumed.removeAll {
-            $0.hasPrefix("4-level paging at boot") || $0.hasPrefix("sv39 paging") || $0.hasPrefix("radix MMU at boot") || $0.hasPrefix("hash MMU (")
         }
         c.derivedFrom.append("paging mode \(m.value.name) <- \(m.source); its base formula is preset \(name)'s")
         if c.kconfigPath == nil, !c.preset.hasPrefix(name) { c.preset = name }

@@ -366,8 +366,9 @@ public enum HostReader {
             if L.running.kaslr == nil, let k = r["kaslr"] as? Bool, let s = r["kaslr_source"] as? String {
                 L.running.kaslr = Sourced(k, "\(manifestName) (at capture: \(s))")
             }
-            if L.running.mode == nil, let va = r["arm64_va_bits"] as? Int, let s = r["arm64_va_bits_source"] as? String {
-                L.running.mode = Sourced(.arm64(vaBits: UInt32(va)), "\(manifestName) (at capture: \(s))")
+            if L.running.mode == nil, let va = r["arm64_va_bits"] as? Int, let s = r["arm64_va_bits_source"] as? String,
+               let m = UInt32(exactly: va).flatMap(PagingMode.arm64) {
+                L.running.mode = Sourced(m, "\(manifestName) (at capture: \(s))")
             }
         }
     }

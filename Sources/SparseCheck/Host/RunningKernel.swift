@@ -1,59 +1,5 @@
 import Foundation
 
-/// The paging mode a kernel chose at boot, where a configuration allows several.
-/// (Re-point to the model's first-class paging mode when it lands: `presetName(arch:pageShift:)` is the
-/// one place that maps a mode to the model.)
-public enum RunningMode: Equatable, Sendable {
-    /// x86_64 4-level or 5-level (LA57) paging.
-    case x86(la57: Bool)
-    /// riscv64 sv39 / sv48 / sv57 (the VA bits).
-    case riscv(vaBits: UInt32)
-    /// arm64 VA size in use (52, or the 48/47-bit fallback of a 52-bit kernel).
-    case arm64(vaBits: UInt32)
-    /// powerpc64 book3s radix or hash MMU.
-    case powerpc(radix: Bool)
-
-    public var name: String {
-        switch self {
-        case let .x86(la57): return la57 ? "5-level (la57)" : "4-level"
-        case let .riscv(va): return "sv\(va)"
-        case let .arm64(va): return "\(va)-bit VA"
-        case let .powerpc(radix): return radix ? "radix" : "hash"
-        }
-    }
-
-    /// The preset whose base formula is this mode's, for an architecture and page shift.
-    public func presetName(pageShift p: UInt32) -> String {
-        let k = 1 << (Int(p) - 10)
-        switch self {
-        case let .x86(la57): return la57 ? "x86_64-la57" : "x86_64"
-        case let .riscv(va): return "riscv64-sv\(va)"
-        case let .arm64(va): return "arm64-\(k)k-va\(va)"
-        case let .powerpc(radix): return "powerpc64-\(radix ? "radix" : "hash")-\(k)k"
-        }
-    }
-
-    /// The model's first-class paging mode for this running mode.
-    public var pagingMode: PagingMode? {
-        switch self {
-        case let .x86(la57): return la57 ? PagingMode(rawValue: "5-level") : PagingMode(rawValue: "4-level")
-        case let .riscv(va): return PagingMode(rawValue: "sv\(va)")
-        case let .arm64(va): return PagingMode(rawValue: "va\(va)")
-        case let .powerpc(radix): return PagingMode(rawValue: radix ? "radix" : "hash")
-        }
-    }
-
-    /// The mode's architecture.
-    public var arch: Arch {
-        switch self {
-        case .x86: return .x86_64
-        case .riscv: return .riscv64
-        case .arm64: return .arm64
-        case .powerpc: return .powerpc64
-        }
-    }
-}
-
 /// One fact about the running kernel and where it was read.
 public struct Sourced<T: Sendable & Equatable>: Sendable, Equatable {
     public var value: T
@@ -66,7 +12,8 @@ public struct Sourced<T: Sendable & Equatable>: Sendable, Equatable {
 /// from the kernel are here; what the configuration assumes stays in `SparseConfig.assumed`.
 public struct RunningKernel: Sendable, Equatable {
     public var release: Sourced<String>?
-    public var mode: Sourced<RunningMode>?
+    /// The paging mode the kernel chose at boot, where a configuration allows several.
+    public var mode: Sourced<PagingMode>?
     /// Whether the kernel randomised its layout at boot (nil: the kernel did not say; the .config decides).
     public var kaslr: Sourced<Bool>?
     public var pageSize: Sourced<UInt64>?
@@ -80,21 +27,21 @@ public struct RunningKernel: Sendable, Equatable {
 
     /// `mmu : sv48` (riscv, arch/riscv/kernel/cpu.c print_mmu()), `MMU : Radix|Hash` (powerpc,
     /// platforms/*/setup.c), `la57` in the x86 flags.
-    public static func mode(cpuinfo t: String, machine: String?) -> Sourced<RunningMode>? {
+    public static func mode(cpuinfo t: String, machine: String?) -> Sourced<PagingMode>? {
         for raw in t.split(separator: "\n") {
             let parts = raw.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let key = parts[0].trimmingCharacters(in: .whitespaces)
             let value = parts[1].trimmingCharacters(in: .whitespaces)
-            if key == "mmu", value.hasPrefix("sv"), let va = UInt32(value.dropFirst(2)), [39, 48, 57].contains(va) {
-                return Sourced(.riscv(vaBits: va), "/proc/cpuinfo 'mmu : \(value)'")
+            if key == "mmu", value.hasPrefix("sv"), let va = UInt32(value.dropFirst(2)), let m = PagingMode.riscv(va) {
+                return Sourced(m, "/proc/cpuinfo 'mmu : \(value)'")
             }
             if key == "MMU", value == "Radix" || value == "Hash" {
-                return Sourced(.powerpc(radix: value == "Radix"), "/proc/cpuinfo 'MMU : \(value)'")
+                return Sourced(value == "Radix" ? .radix : .hash, "/proc/cpuinfo 'MMU : \(value)'")
             }
             if key == "flags", machine == "x86_64" || machine == "amd64" || machine == nil {
                 let la57 = value.split(separator: " ").contains("la57")
-                return Sourced(.x86(la57: la57), la57 ? "'la57' in /proc/cpuinfo flags" : "no 'la57' in /proc/cpuinfo flags (4-level paging)")
+                return Sourced(la57 ? .level5 : .level4, la57 ? "'la57' in /proc/cpuinfo flags" : "no 'la57' in /proc/cpuinfo flags (4-level paging)")
             }
         }
         return nil
@@ -122,18 +69,18 @@ public struct RunningKernel: Sendable, Equatable {
     /// arm64: "CPU features: detected: 52-bit Virtual Addressing (LVA)" or "(LPA2)"
     /// (arch/arm64/kernel/cpufeature.c) means a 52-bit kernel runs 52-bit; a log that lists CPU features
     /// without it means the fallback. nil when the log lists no CPU features at all.
-    public static func arm64VABits(dmesg t: String, path: String, configured: UInt32, pageShift: UInt32) -> Sourced<RunningMode>? {
+    public static func arm64VABits(dmesg t: String, path: String, configured: UInt32, pageShift: UInt32) -> Sourced<PagingMode>? {
         guard configured > 48 else { return nil }
         var sawFeatures = false
         for line in t.split(separator: "\n") where line.contains("CPU features: detected:") {
             sawFeatures = true
             if line.contains("52-bit Virtual Addressing (LVA)") || line.contains("52-bit Virtual Addressing (LPA2)") {
-                return Sourced(.arm64(vaBits: 52), "\(path): 'CPU features: detected: 52-bit Virtual Addressing'")
+                return Sourced(.va52, "\(path): 'CPU features: detected: 52-bit Virtual Addressing'")
             }
         }
         guard sawFeatures else { return nil }
-        let fallback: UInt32 = pageShift == 14 ? 47 : 48
-        return Sourced(.arm64(vaBits: fallback), "\(path) lists CPU features but no 52-bit Virtual Addressing: the \(configured)-bit kernel fell back to VA_BITS_MIN \(fallback)")
+        let fallback: PagingMode = pageShift == 14 ? .va47 : .va48
+        return Sourced(fallback, "\(path) lists CPU features but no 52-bit Virtual Addressing: the \(configured)-bit kernel fell back to VA_BITS_MIN \(fallback.vaBits!)")
     }
 
     /// The first `KernelPageSize:` of an smaps file (fs/proc/task_mmu.c), in bytes.

@@ -189,7 +189,7 @@ extension KconfigFile {
     /// `path:line`.
     public func derive() throws -> KconfigOutcome {
         var from: [String] = []
-        var assumed: [String] = []
+        var assumed: [Assumption] = []
         let file = (path as NSString).lastPathComponent
 
         func contradiction(_ a: String, _ b: String, _ why: String) -> InputError {
@@ -355,15 +355,15 @@ extension KconfigFile {
                 base = v
                 from.append("__NO_KASLR_START_KERNEL \(hex(v)) <- \(cite("KERNEL_IMAGE_BASE"))")
             } else {
-                assumed.append("CONFIG_KERNEL_IMAGE_BASE \(hex(base)) (the Kconfig default; absent from this .config)")
+                assumed.append(.s390ImageBase(base))
             }
             if let n = try int("NR_CPUS", range: 1...65536) {
                 cpus = UInt64(n)
                 from.append("ABS_LOWCORE_MAP_SIZE = NR_CPUS \(n) * 8 KiB <- \(cite("NR_CPUS"))")
             }
             c.layout = .s390x(identMapSize: ident, kernelImageBase: base, nrCPUs: cpus)
-            c.assumed.removeAll { $0.hasPrefix("no KASLR; memory below 4 TiB") }
-            assumed.append("memory below 4 TiB and no vmalloc= on the command line (s390 __abs_lowcore; the vmemmap base does not depend on the memory size below that)")
+            c.assumed.removeAll { $0 == .s390PresetLayout }
+            assumed.append(.s390MemoryBelow4TiB)
         }
 
         // MAX_PAGE_ORDER: ARCH_FORCE_MAX_ORDER changed meaning in 6.4 (exclusive -> inclusive).
@@ -378,7 +378,7 @@ extension KconfigFile {
             case nil:
                 c.maxPageOrder = UInt32(v)
                 from.append("MAX_PAGE_ORDER \(v) <- \(cite("ARCH_FORCE_MAX_ORDER"))")
-                assumed.append("the 6.4+ meaning of ARCH_FORCE_MAX_ORDER (no '# Linux/... Kernel Configuration' header gives the version)")
+                assumed.append(.forceMaxOrderMeaning)
             }
         } else if let v = try int("FORCE_MAX_ZONEORDER", range: 1...64) {
             c.maxPageOrder = UInt32(v - 1)

@@ -269,7 +269,8 @@ struct CVerdict {
 }
 
 extension SparseConfig {
-    /// The C mirror over this configuration.
+    /// The C mirror over this configuration: builds its `cs_config` each time it is read, so a check
+    /// reads it once (`Checker.check`) and hands the one `CMirror` to every step.
     var mirror: CMirror { CMirror(self) }
 
     /// CONFIG_HAVE_GIGANTIC_FOLIOS from its Kconfig expression.

@@ -32,8 +32,11 @@ struct BaseParts {
 
 extension SparseConfig {
     /// pfn_to_page(0) from the architecture's formula (or the explicit override).
-    public func vmemmapBase() throws -> VmemmapBase {
-        let p = try baseParts()
+    public func vmemmapBase() throws -> VmemmapBase { try vmemmapBase(mirror) }
+
+    /// pfn_to_page(0) over `m`, this configuration's mirror (built once per check).
+    func vmemmapBase(_ m: CMirror) throws -> VmemmapBase {
+        let p = try baseParts(m)
         if p.overridden {
             return VmemmapBase(value: p.value, formula: "given with \(OptionName.vmemmapBase.flag)")
         }
@@ -72,8 +75,10 @@ extension SparseConfig {
     func vmemmapValue() throws -> UInt64 { try baseParts().value }
 
     /// The base formula's numbers, from the C mirror.
-    func baseParts() throws -> BaseParts {
-        var p = try baseInputs()
+    func baseParts() throws -> BaseParts { try baseParts(mirror) }
+
+    func baseParts(_ mirror: CMirror) throws -> BaseParts {
+        var p = try baseInputs(mirror)
         if p.overridden { return p }
         var m = mirror
         if let failure = finishBase(&p, dram: dramBase ?? 0, &m) {
@@ -90,7 +95,7 @@ extension SparseConfig {
 
     /// The parts of the base formula that do not depend on the DRAM start (a sweep computes them once
     /// per cell); `finishBase` adds the DRAM-dependent step.
-    func baseInputs() throws -> BaseParts {
+    func baseInputs(_ m: CMirror) throws -> BaseParts {
         var p = BaseParts()
         if let v = vmemmapBaseOverride {
             p.value = v
@@ -98,7 +103,7 @@ extension SparseConfig {
             p.overridden = true
             return p
         }
-        var cfg = c
+        var cfg = m.cfg
         switch layout {
         case let .x86_64(la57):
             p.nominal = cs_x86_vmemmap_base(la57)
@@ -141,7 +146,7 @@ extension SparseConfig {
     }
 
     /// The DRAM-dependent step (arm64, riscv64) and the worst KASLR base: allocation-free, the sweep's
-    /// inner loop. `p` comes from `baseInputs()`; returns nil, or the step that failed.
+    /// inner loop. `p` comes from `baseInputs(_:)`; returns nil, or the step that failed.
     @inline(__always)
     func finishBase(_ p: inout BaseParts, dram: UInt64, _ m: inout CMirror) -> BaseFailure? {
         BaseStep.finish(baseStep, &p, dram: dram, &m)

@@ -61,40 +61,5 @@ public final class ByteBuffer: @unchecked Sendable {
         base[count] = b
         count += 1
     }
-
-    /// A decimal number, formatted on bytes.
-    @inline(__always)
-    public func appendDecimal(_ v: UInt64) {
-        reserve(20)
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes of scratch
-        let n = withUnsafeMutableBytes(of: &tmp) { t -> Int in
-            var x = v, i = 24
-            repeat {
-                i -= 1
-                t[i] = UInt8(truncatingIfNeeded: 48 &+ x % 10)
-                x /= 10
-            } while x != 0
-            (base + count).update(from: t.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, count: 24 - i)
-            return 24 - i
-        }
-        count += n
-    }
-
-    /// `"0x…"` with lower-case hex digits, formatted on bytes.
-    @inline(__always)
-    public func appendHexString(_ v: UInt64) {
-        reserve(20)
-        base[count] = 0x22; base[count + 1] = 0x30; base[count + 2] = 0x78
-        count += 3
-        let digits = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
-        var x = v
-        for i in stride(from: digits - 1, through: 0, by: -1) {
-            let d = UInt8(truncatingIfNeeded: x & 15)
-            base[count + i] = d < 10 ? 48 + d : 87 + d
-            x >>= 4
-        }
-        count += digits
-        base[count] = 0x22
-        count += 1
-    }
 }
+

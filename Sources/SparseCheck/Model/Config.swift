@@ -75,9 +75,9 @@ public struct SparseConfig: Equatable, Sendable {
     /// Where each value read from a .config came from (`page size 16 KiB <- CONFIG_PAGE_SHIFT=14 (line 312)`).
     public var derivedFrom: [String] = []
     /// Inputs that were assumed rather than given (shown in reports).
-    public var assumed: [String] = []
+    public var assumed: [Assumption] = []
     /// Notes about what-if choices (e.g. HVO forced on an architecture that does not select it).
-    public var notes: [String] = []
+    public var notes: [Note] = []
 
     public var pageSize: UInt64 { UInt64(1) << UInt64(min(pageShift, 63)) }
 }

@@ -14,8 +14,11 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
     case dramBase = "dram-base", dramBases = "dram-bases"
     case hvo, vmemmap, kaslr
     case zoneDevice = "zone-device"
-    case kconfig, root, format, jobs, shard, summary
+    case kconfig, root, format, jobs, shard, summary, list
     case failOn = "fail-on"
+    case quiet, explain, output
+    case sarifRoot = "sarif-root", sarifPresetFile = "sarif-preset-file"
+    case previewKernel = "preview-kernel", noPreview = "no-preview"
 
     /// The long name without dashes, for argument-parser's `.customLong`.
     public var long: String { rawValue }

@@ -49,21 +49,15 @@ extension SparseConfig {
     /// longer assumed, so the report stops saying it is.
     public mutating func useDRAMBase(_ v: UInt64) {
         dramBase = v
-        assumed.removeAll { $0.hasPrefix(Self.dramAssumption) }
+        assumed.removeAll { $0.isDRAMStart }
     }
 
     /// Uses `v` as pfn_to_page(0) (`--vmemmap-base`, a sweep's base axis): the DRAM start no longer
     /// places the base, so it is no longer an assumption of the report.
     public mutating func useVmemmapBase(_ v: UInt64) {
         vmemmapBaseOverride = v
-        assumed.removeAll { a in Self.baseInputAssumptions.contains { a.hasPrefix($0) } }
+        assumed.removeAll { $0.isBaseInput }
     }
-
-    /// The `assumed` entries that are inputs of the architecture's base formula only (the DRAM start,
-    /// s390's __abs_lowcore inputs): no longer assumptions once pfn_to_page(0) is given.
-    static let baseInputAssumptions = [dramAssumption, "no KASLR; memory below 4 TiB", "memory below 4 TiB and no vmalloc="]
-
-    static let dramAssumption = "DRAM start"
 
     /// A preset's configuration with `overrides` applied: page-size-dependent defaults are re-derived
     /// first, then explicit values win, then CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP is re-derived unless set.
@@ -99,16 +93,16 @@ extension SparseConfig {
             if c.baseDependsOnDRAM {
                 c.useDRAMBase(v)
             } else {
-                c.notes.append("\(OptionName.dramBase.flag) has no effect on \(c.arch.rawValue): its vmemmap base does not depend on the DRAM start")
+                c.notes.append(.dramBaseNoEffect(c.arch))
             }
         }
         if let v = o.kaslr {
             if v && !c.baseCanBeRandomized {
-                c.notes.append("\(OptionName.kaslr.flag) has no effect on \(c.arch.rawValue): its vmemmap base is not randomised")
+                c.notes.append(.kaslrNoEffect(c.arch))
             } else {
                 c.kaslr = v
                 if v, case .arm64 = c.layout, !c.kernel.formulas.arm64LinearMapRandomized {
-                    c.notes.append("\(OptionName.kaslr.flag) has no effect on arm64 with kernel \(c.kernel.label): arm64_memblock_init() has no memstart_offset_seed (no linear-map randomisation), KASLR moves only the kernel image")
+                    c.notes.append(.kaslrImageOnly(kernel: c.kernel.label))
                 }
             }
         }
@@ -121,14 +115,14 @@ extension SparseConfig {
             c.hvo = v
             c = c.withKconfigPreinit()
             if v && !c.archWantHVO {
-                c.notes.append("\(OptionName.hvo.flag): a what-if, \(c.arch.rawValue) does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP")
+                c.notes.append(.hvoWhatIf(c.arch))
             }
         } else if c.kconfigPath == nil || o.vmemmap != nil {
             c = c.withKconfigHVO()
         }
         if c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil && o.dramBase == nil, let d = c.dramBase,
-           !c.assumed.contains(where: { $0.hasPrefix(Self.dramAssumption) }) {
-            c.assumed.append("\(Self.dramAssumption) \(hex(d)) (\(c.kconfigPath == nil ? "preset default" : "not in a .config; preset default"); set with \(OptionName.dramBase.flag))")
+           !c.assumed.contains(where: \.isDRAMStart) {
+            c.assumed.append(.dramStart(d, inKconfig: c.kconfigPath != nil))
         }
         return c
     }

@@ -38,6 +38,32 @@ public enum PagingMode: String, CaseIterable, Sendable {
         [PagingMode.va36, .va39, .va42, .va47, .va48, .va52].first { $0.vaBits == va }
     }
 
+    /// The riscv64 mode for a VA size (sv39, sv48, sv57).
+    static func riscv(_ va: UInt32) -> PagingMode? {
+        [PagingMode.sv39, .sv48, .sv57].first { $0.vaBits == va }
+    }
+
+    /// The mode as a host report names the one it runs: `4-level`, `5-level (la57)`, `sv48`,
+    /// `52-bit VA`, `radix`.
+    public var name: String {
+        switch self {
+        case .level5: return "5-level (la57)"
+        case .va36, .va39, .va42, .va47, .va48, .va52: return "\(vaBits!)-bit VA"
+        default: return rawValue
+        }
+    }
+
+    /// The preset whose base formula is this mode's, for a page shift.
+    public func presetName(pageShift p: UInt32) -> String {
+        let k = 1 << (Int(p) - 10)
+        switch arch {
+        case .x86_64: return self == .level5 ? "x86_64-la57" : "x86_64"
+        case .riscv64: return "riscv64-\(rawValue)"
+        case .arm64: return "arm64-\(k)k-\(rawValue)"
+        default: return "powerpc64-\(rawValue)-\(k)k"
+        }
+    }
+
     /// riscv64 PAGE_OFFSET of the mode (arch/riscv/include/asm/page.h:29-31, 7.2).
     var riscvPageOffset: UInt64 {
         switch self {

@@ -68,7 +68,7 @@ extension Preset {
                     layout: .x86_64(la57: la57))
                 c.archWantVmemmapPreinit = true
                 c.pinMode(la57 ? .level5 : .level4)
-                if p != 12 { c.notes.append("x86_64 has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
+                if p != 12 { c.notes.append(.onlyFourKPages(.x86_64, pageSize: c.pageSize)) }
                 return c.withKconfigHVO()
             })
     }
@@ -148,7 +148,7 @@ extension Preset {
                     archWantHVO: true, hvo: true, dramBase: 0x8000_0000,
                     layout: .riscv64(vaBits: va, pageOffset: pageOffset))
                 c.pinMode(PagingMode(rawValue: mode)!)
-                if p != 12 { c.notes.append("riscv64 has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
+                if p != 12 { c.notes.append(.onlyFourKPages(.riscv64, pageSize: c.pageSize)) }
                 return c.withKconfigHVO()
             })
     }
@@ -176,7 +176,7 @@ extension Preset {
                     pudShift: levels >= 4 ? 3 * pp - 6 : (levels == 3 ? 3 * pp - 6 : 2 * pp - 3),
                     archHasGiganticPage: false, haveTHPPud: false, archWantHVO: true, hvo: true,
                     layout: .loongarch64(levels: levels, cpuVABits: 48, cpuPABits: 48, kfenceAreaSize: 0))
-                c.assumed.append("cpu_vabits = cpu_pabits = 48, KFENCE off")
+                c.assumed.append(.loongarchCPU)
                 return c.withKconfigHVO()
             })
     }
@@ -249,8 +249,8 @@ extension Preset {
                     maxPageOrder: 10, pmdShift: 20, pudShift: 31, archHasGiganticPage: true, haveTHPPud: false,
                     archWantHVO: false, hvo: false,
                     layout: .s390x(identMapSize: 16 << 30, kernelImageBase: 0x3FF_E000_0000, nrCPUs: 64))
-                c.assumed.append("no KASLR; memory below 4 TiB; CONFIG_KERNEL_IMAGE_BASE 0x3ffe0000000 and NR_CPUS 64 (Kconfig defaults); no vmalloc= on the command line")
-                if p != 12 { c.notes.append("s390x has only 4 KiB pages: a what-if with \(Units.human(c.pageSize)) pages") }
+                c.assumed.append(.s390PresetLayout)
+                if p != 12 { c.notes.append(.onlyFourKPages(.s390x, pageSize: c.pageSize)) }
                 return c.withKconfigHVO()
             }),
     ]

@@ -46,7 +46,7 @@ public final class JSONWriter: ReportWriter {
     /// A failing group with its smallest combination.
     static func group(_ g: ReportGroup, _ policy: FailPolicy) -> JSON {
         .object([
-            ("rule", .string(g.rule)), ("severity", .string(g.severity.rawValue)), ("source", .string(g.source)),
+            ("rule", .string(g.rule.rawValue)), ("severity", .string(g.severity.rawValue)), ("source", .string(g.source)),
             ("kernel", .string(g.kernel)), ("mode", .string(g.mode)), ("count", .uint(g.count)),
             ("counted", .bool(policy.counts(g.severity))),
             ("check_command", g.command.map { .string($0) } ?? .null),

@@ -120,7 +120,7 @@ extension Report {
             ("vmemmap_base_formula", .string(p.result.base.formula)),
             ("paging_mode", p.result.config.pagingMode.map { .string($0.rawValue) } ?? .null),
             ("max_folio_vmemmap_align", .uint(p.result.derived.maxFolioVmemmapAlign)),
-            ("differs", .array(p.differs.map { .string($0) })),
+            ("differs", .array(p.differs.map { .string($0.rawValue) })),
             ("findings", .array(p.result.findings.map(json))),
             ("would_be", .string(policy.verdict(p.result).status)),
             ("summary", .string(p.summary)),
@@ -137,13 +137,13 @@ extension Report {
         lines.append("  base: \(p.result.base.formula)")
         for f in p.result.findings {
             let tag = f.status == .pass ? "PASS" : (f.status == .skip ? "SKIP" : (f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")))
-            var line = "  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.padding(toLength: 23, withPad: " ", startingAt: 0))"
+            var line = "  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0))"
             if f.status == .skip {
                 line += " \(f.reason ?? "skipped")"
             } else {
                 line += " required \(f.required.map(Units.human) ?? "-"), actual \(f.actualAlignment.map(Units.human) ?? "-")"
             }
-            if p.differs.contains(f.rule), let was = h.modelled.findings.first(where: { $0.rule == f.rule }) {
+            if let id = f.rule.config, p.differs.contains(id), let was = h.modelled.findings.first(where: { $0.rule == f.rule }) {
                 line += " (kernel \(p.comparedWith): \(was.status.rawValue)\(was.required.map { ", required \(Units.human($0))" } ?? ""))"
             }
             lines.append(line)

@@ -42,14 +42,14 @@ public enum Report {
             pairs.append(("kaslr", .bool(c.baseRandomized)))
             pairs.append(("derived_from", .array(c.derivedFrom.map { .string($0) })))
         }
-        pairs.append(("assumed", .array(c.assumed.map { .string($0) })))
-        pairs.append(("notes", .array(c.notes.map { .string($0) })))
+        pairs.append(("assumed", .array(c.assumed.map { .string($0.description) })))
+        pairs.append(("notes", .array(c.notes.map { .string($0.description) })))
         return .object(pairs)
     }
 
     public static func json(_ f: Finding) -> JSON {
         var pairs: [(String, JSON)] = [
-            ("rule", .string(f.rule)),
+            ("rule", .string(f.rule.rawValue)),
             ("status", .string(f.status.rawValue)),
             ("severity", .string(f.severity.rawValue)),
             ("address", JSON.address(f.address)),
@@ -82,7 +82,7 @@ public enum Report {
     public static func belowThreshold(_ r: CheckResult, _ policy: FailPolicy) -> [String] {
         var seen = Set<String>()
         // Each rule once, in finding order (a host can raise one layout rule for many sections).
-        return r.findings.filter { $0.status == .fail && !policy.counts($0) }.map(\.rule).filter { seen.insert($0).inserted }
+        return r.findings.filter { $0.status == .fail && !policy.counts($0) }.map(\.rule.rawValue).filter { seen.insert($0).inserted }
     }
 
     public static func document(_ results: [CheckResult], policy: FailPolicy = .error) -> JSON {
@@ -152,7 +152,7 @@ public enum Report {
         case .skip: tag = "SKIP"
         case .fail: tag = f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")
         }
-        var lines = ["  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.padding(toLength: 23, withPad: " ", startingAt: 0)) \(f.message)"]
+        var lines = ["  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0)) \(f.message)"]
         if let fix = f.fix { lines.append("        fix: \(fix)") }
         return lines
     }

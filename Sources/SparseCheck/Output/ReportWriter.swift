@@ -74,7 +74,7 @@ public struct NotApplicable: Sendable {
 /// of SARIF results, JUnit test cases and annotations, so their size follows the groups, not the
 /// combinations.
 public struct ReportGroup: Sendable {
-    public var rule: String
+    public var rule: AnyRuleID
     public var severity: Severity
     /// A preset name or a .config path.
     public var source: String
@@ -98,9 +98,9 @@ public struct ReportGroup: Sendable {
     public var failing: Bool { count > 0 }
 
     /// A stable identity across runs: rule, source, release, mode.
-    public var fingerprint: String { [rule, source, kernel, mode].joined(separator: "|") }
+    public var fingerprint: String { [rule.rawValue, source, kernel, mode].joined(separator: "|") }
 
-    public init(rule: String, severity: Severity, source: String, isKconfig: Bool, kernel: String, count: UInt64) {
+    public init(rule: AnyRuleID, severity: Severity, source: String, isKconfig: Bool, kernel: String, count: UInt64) {
         self.rule = rule
         self.severity = severity
         self.source = source
@@ -138,17 +138,17 @@ extension SweepSummary {
         func add<R>(_ g: FailingGroup<R>) {
             seen.insert(Array(g.key.prefix(3))) // a source has one mode: rule × source × release decides
             let c = try? sweep.config(at: g.firstIndex)
-            var r = ReportGroup(rule: g.rule.rawValue, severity: g.rule.severity, source: g.source,
+            var r = ReportGroup(rule: g.rule.anyID, severity: g.rule.severity, source: g.source,
                                 isKconfig: c?.kconfigPath != nil, kernel: g.kernel, count: g.count)
             r.mode = g.mode
             r.smallest = g.example
             r.message = g.message
             r.command = g.command
             if let c {
-                r.line = c.kconfigLine(for: g.rule.rawValue)
+                r.line = c.kconfigLine(for: g.rule.anyID)
                 if sweep.spec.layout == nil, let res = try? Checker.check(c) {
                     r.result = res
-                    r.fix = res.findings.first { $0.rule == g.rule.rawValue }?.fix
+                    r.fix = res.findings.first { $0.rule == g.rule.anyID }?.fix
                 }
             }
             out.append(r)
@@ -157,17 +157,17 @@ extension SweepSummary {
         s.layoutGroups.forEach(add)
         // Passing groups: every rule × source × kernel without a failing combination.
         for source in sweep.spec.sources {
-            let isK: Bool, line: (String) -> Int?
+            let isK: Bool, line: (AnyRuleID) -> Int?
             if case let .kconfig(c) = source { isK = true; line = { c.kconfigLine(for: $0) } } else { isK = false; line = { _ in nil } }
             // The source's own release and mode where the kernel axis is "as configured".
             let own: SparseConfig? = { if case let .kconfig(c) = source { return c } else { return nil } }()
             let mode = own?.pagingMode?.rawValue ?? ""
             for k in sweep.spec.kernels {
                 let kernel = (k ?? own?.kernel ?? .newest).label
-                var rules: [(String, Severity)] = RuleID.allCases.map { ($0.rawValue, $0.severity) }
-                if sweep.spec.layout != nil { rules += LayoutRuleID.allCases.map { ($0.rawValue, $0.severity) } }
-                for (rule, sev) in rules where !seen.contains([rule, source.name, kernel]) {
-                    var g = ReportGroup(rule: rule, severity: sev, source: source.name, isKconfig: isK, kernel: kernel, count: 0)
+                var rules: [AnyRuleID] = RuleID.allCases.map(\.anyID)
+                if sweep.spec.layout != nil { rules += LayoutRuleID.allCases.map(\.anyID) }
+                for rule in rules where !seen.contains([rule.rawValue, source.name, kernel]) {
+                    var g = ReportGroup(rule: rule, severity: rule.severity, source: source.name, isKconfig: isK, kernel: kernel, count: 0)
                     g.mode = mode
                     g.line = line(rule)
                     out.append(g)

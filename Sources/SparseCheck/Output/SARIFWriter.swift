@@ -109,10 +109,13 @@ public final class SARIFWriter: ReportWriter {
         if let m = g.message { text += ": \(m)" }
         if let f = g.fix { text += " Fix: \(f)" }
         if let c = g.command { text += " Reproduce: \(c)" }
-        let ruleIndex = RuleID.allCases.firstIndex { $0.rawValue == g.rule }
-            ?? LayoutRuleID.allCases.firstIndex { $0.rawValue == g.rule }.map { RuleID.allCases.count + $0 } ?? 0
+        let ruleIndex: Int
+        switch g.rule {
+        case let .config(r): ruleIndex = RuleID.allCases.firstIndex(of: r) ?? 0
+        case let .layout(r): ruleIndex = RuleID.allCases.count + (LayoutRuleID.allCases.firstIndex(of: r) ?? 0)
+        }
         return .object([
-            ("ruleId", .string(g.rule)),
+            ("ruleId", .string(g.rule.rawValue)),
             ("ruleIndex", .uint(UInt64(ruleIndex))),
             ("level", .string(Self.level(g.severity))),
             ("message", .object([("text", .string(text))])),

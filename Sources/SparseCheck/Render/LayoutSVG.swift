@@ -39,8 +39,9 @@ public enum LayoutSVG {
         public var grid: Grid
     }
 
-    public static func render(_ h: HostCheck) -> Rendered {
-        var r = Renderer(h)
+    /// The map of `h`; its verdict (`data-status`, the title's result) is `policy`'s, the run's.
+    public static func render(_ h: HostCheck, policy: FailPolicy = .error) -> Rendered {
+        var r = Renderer(h, policy: policy)
         return r.run()
     }
 }
@@ -185,6 +186,7 @@ private struct Axis {
 
 private struct Renderer {
     let h: HostCheck
+    let policy: FailPolicy
     let L: NodeLayout
     let c: SparseConfig
     let sectionSize: UInt64
@@ -196,8 +198,9 @@ private struct Renderer {
     let bandHeight = 32.0
     let bandGap = 6.0
 
-    init(_ h: HostCheck) {
+    init(_ h: HostCheck, policy: FailPolicy) {
         self.h = h
+        self.policy = policy
         L = h.layout
         c = h.result.config
         sectionSize = UInt64(1) << UInt64(min(c.sectionSizeBits, 63))
@@ -208,7 +211,7 @@ private struct Renderer {
 
     func marks(_ rule: LayoutRuleID) -> [Mark] {
         h.result.findings.enumerated().compactMap { i, f in
-            guard f.rule == rule.rawValue else { return nil }
+            guard f.rule == .layout(rule) else { return nil }
             var section: UInt64?
             if case let .uint(s)? = f.details["section"] { section = s }
             return Mark(finding: f, index: i, section: section, nodes: Renderer.ints(f.details["nodes"]), block: Renderer.ints(f.details["memory_block"].map { .array([$0]) }).first)
@@ -244,7 +247,7 @@ private struct Renderer {
             ("xmlns", "http://www.w3.org/2000/svg"), ("width", Markup.num(LayoutSVG.width)), ("height", Markup.num(height)),
             ("viewBox", "0 0 \(Markup.num(LayoutSVG.width)) \(Markup.num(height))"),
             ("font-family", TextMetrics.fontFamily), ("data-nodes", "\(L.nodes.count)"),
-            ("data-blocks", "\(L.blocks.count)"), ("data-status", h.result.status().rawValue),
+            ("data-blocks", "\(L.blocks.count)"), ("data-status", policy.verdict(h.result).status),
         ])
         doc.element("title", text: "memmap layout of \(hostName): kernel \(L.kernelRelease ?? "unknown"), \(L.machine ?? "unknown machine")")
         doc.leaf("rect", [("x", "0"), ("y", "0"), ("width", "100%"), ("height", "100%"), ("fill", Palette.background)])
@@ -256,7 +259,7 @@ private struct Renderer {
 
     mutating func title() {
         let textWidth = LayoutSVG.width - 2 * margin
-        let status = h.result.status() == .fail ? "FAIL" : "pass"
+        let status = policy.verdict(h.result).word
         let warnings = h.result.findings.filter { $0.status == .fail && $0.severity == .warning }.count
         cv.text(TextMetrics.fit("memmap layout: \(hostName)", width: textWidth, size: 16), x: margin, baseline: 28, size: 16, bold: true, attrs: [("data-role", "title")])
         let line1 = "kernel \(L.kernelRelease ?? "unknown") · \(L.machine ?? "unknown machine") · \(L.nodes.count) node\(L.nodes.count == 1 ? "" : "s") · \(L.blocks.count) memory blocks of \(L.blockSize.map(Units.human) ?? "unknown size") · result \(status)\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")"
@@ -398,7 +401,7 @@ private struct Renderer {
         // Memoryless nodes: the finding, written in the band.
         for m in marks(.nodeMemoryless) {
             guard let id = m.nodes.first, let t = top(id) else { continue }
-            cv.w.open("g", [("data-rule", m.finding.rule), ("data-node", "\(id)"), ("data-finding", "\(m.index)")])
+            cv.w.open("g", [("data-rule", m.finding.rule.rawValue), ("data-node", "\(id)"), ("data-finding", "\(m.index)")])
             cv.w.element("title", text: m.finding.message)
             let cpus = L.node(id)?.cpus.map(formatIDList) ?? "?"
             cv.text("memoryless: CPUs \(cpus), no memory: no struct pages live here (node-memoryless)", x: axisLeft + 8, baseline: t + 20, size: 11, color: Palette.mark(.nodeMemoryless))
@@ -493,7 +496,7 @@ private struct Renderer {
     mutating func markFinding(_ m: Mark, _ rule: LayoutRuleID, x0: Double, x1: Double, tops: [Double], height: Double,
                               opacity: String, attrs: [(String, String)]) -> Double {
         let colour = Palette.mark(rule)
-        cv.w.open("g", [("data-rule", m.finding.rule)] + attrs + [("data-nodes", Renderer.list(m.nodes)), ("data-finding", "\(m.index)"), ("id", "finding-\(m.index)")])
+        cv.w.open("g", [("data-rule", m.finding.rule.rawValue)] + attrs + [("data-nodes", Renderer.list(m.nodes)), ("data-finding", "\(m.index)"), ("id", "finding-\(m.index)")])
         cv.w.element("title", text: m.finding.message)
         for t in tops {
             rectX(x0, x1, top: t, height: height, fill: colour, attrs: [("fill-opacity", opacity), ("stroke", colour), ("stroke-width", "2")])
@@ -603,7 +606,7 @@ private struct Renderer {
         let actual = h.result.derived.actualAlignment
         let size = 11.0
         let textWidth = LayoutSVG.width - 2 * margin
-        let folio = h.result.findings.first { $0.rule == RuleID.folioVmemmapAlign.rawValue }
+        let folio = h.result.findings.first { $0.rule == .config(.folioVmemmapAlign) }
         cv.text(TextMetrics.fit("pfn_to_page(0) = \(hex(base)), aligned to \(Units.alignment(actual)); base: \(h.result.base.formula)", width: textWidth, size: size), x: margin, baseline: y + 10, size: size, attrs: [("data-role", "base-alignment"), ("data-base", hex(base)), ("data-actual-alignment", "\(actual)")])
         y += 16
         var req = align == 0 ? "MAX_FOLIO_VMEMMAP_ALIGN = 0 (sizeof(struct page) is not a power of two): no boundaries to draw"
@@ -758,7 +761,7 @@ private struct Renderer {
         let size = 11.0
         for (i, f) in h.result.findings.enumerated() {
             let st = Palette.status(f)
-            cv.w.open("g", [("data-rule", f.rule), ("data-status", f.status.rawValue), ("data-severity", f.severity.rawValue), ("data-finding", "\(i)"), ("data-list", "true")])
+            cv.w.open("g", [("data-rule", f.rule.rawValue), ("data-status", f.status.rawValue), ("data-severity", f.severity.rawValue), ("data-finding", "\(i)"), ("data-list", "true")])
             cv.w.element("title", text: f.message + (f.fix.map { " — fix: \($0)" } ?? ""))
             rectX(margin, margin + 40, top: y, height: 15, fill: st.bg, attrs: [])
             cv.text(st.tag, x: margin + 20, baseline: y + 11.5, size: size, anchor: .middle, bold: true, color: st.fg)
@@ -776,7 +779,7 @@ private struct Renderer {
         if case let .uint(s)? = f.details["section"] { parts.append("section \(s)") }
         if !nodes.isEmpty { parts.append("node\(nodes.count > 1 ? "s" : "") \(nodes.map(String.init).joined(separator: ", "))") }
         if let b = ints(f.details["memory_block"].map { .array([$0]) }).first { parts.append("memory block \(b)") }
-        if f.rule == LayoutRuleID.nodeSectionShared.rawValue || f.rule == LayoutRuleID.nodeMemmapOffnode.rawValue {
+        if f.rule == .layout(.nodeSectionShared) || f.rule == .layout(.nodeMemmapOffnode) {
             return parts.joined(separator: " · ")
         }
         return f.message

@@ -332,7 +332,7 @@ private struct Page {
             w.element("strong", text: "Smallest: ")
             w.text(c.label)
             w.close()
-            if let f = (try? Checker.check(c))?.findings.first(where: { $0.rule == g.rule.rawValue }) {
+            if let f = (try? Checker.check(c))?.findings.first(where: { $0.rule == g.rule.anyID }) {
                 w.element("p", [("class", "message")], text: f.message)
                 if let fix = f.fix {
                     w.open("p")

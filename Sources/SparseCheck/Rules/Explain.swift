@@ -113,7 +113,7 @@ public enum Explain {
     public static func text(_ rule: RuleID, _ r: CheckResult) -> String {
         var l = [about(rule), "", "Step by step:"]
         for s in steps(rule, r) { l.append("  \(s)") }
-        if let f = r.findings.first(where: { $0.rule == rule.rawValue }) {
+        if let f = r.findings.first(where: { $0.rule == .config(rule) }) {
             l.append("Verdict: \(f.status.rawValue) — \(f.message)")
             if let fix = f.fix { l.append("Fix: \(fix)") }
         }

@@ -58,6 +58,4 @@ public enum Verdict: String, Sendable {
 
     /// The text verdict line's word.
     public var word: String { self == .fail ? "FAIL" : "pass" }
-
-    public var failsRun: Bool { self == .fail }
 }

@@ -20,6 +20,8 @@ public enum LayoutRuleID: String, CaseIterable, Sendable {
         case .modelDrift: return .error
         }
     }
+
+    public var anyID: AnyRuleID { .layout(self) }
 }
 
 /// Per-node values under the active configuration (PFNs in its page size).
@@ -180,7 +182,7 @@ public enum LayoutChecker {
             let otherStart = all.filter { rest.contains($0.node) }.compactMap { $0.r.intersection(sec) }.map(\.start).min() ?? sec.start
             let blk = try block(try pfnDown(otherStart))
             shared.append(SharedSection(section: s, owner: o, others: rest, memoryBlock: blk))
-            var f = Finding(rule: LayoutRuleID.nodeSectionShared.rawValue, status: .fail, severity: .warning,
+            var f = Finding(rule: .layout(.nodeSectionShared), status: .fail, severity: .warning,
                             address: try page(first), required: nil, actualAlignment: nil, message: "")
             f.detail("nodes", .array(([o] + rest).map { .int(Int64($0)) }))
             f.detail("section", .uint(s))
@@ -220,7 +222,7 @@ public enum LayoutChecker {
                 let blk = try block(firstB)
                 let unitStart = pb / unit * unit
                 let backer = owner(s) ?? a.node
-                var f = Finding(rule: LayoutRuleID.nodeMemmapOffnode.rawValue, status: .fail, severity: .warning,
+                var f = Finding(rule: .layout(.nodeMemmapOffnode), status: .fail, severity: .warning,
                                 address: unitStart, required: unit, actualAlignment: nil, message: "")
                 f.detail("nodes", .array([a.node, b.node].map { .int(Int64($0)) }))
                 f.detail("section", .uint(s))
@@ -236,7 +238,7 @@ public enum LayoutChecker {
         // node-memoryless
         for n in layout.nodes where !(n.cpus ?? n.libnumaCPUs ?? []).isEmpty && n.ranges.isEmpty && n.presentPages == 0 && (n.memTotal ?? 0) == 0 {
             let cpus = n.cpus ?? n.libnumaCPUs ?? []
-            var f = Finding(rule: LayoutRuleID.nodeMemoryless.rawValue, status: .fail, severity: .info,
+            var f = Finding(rule: .layout(.nodeMemoryless), status: .fail, severity: .info,
                             address: nil, required: nil, actualAlignment: nil, message: "")
             f.detail("nodes", .array([.int(Int64(n.id))]))
             let near = n.distances.filter { $0.node != n.id && layout.node($0.node)?.ranges.isEmpty == false }.min { $0.distance < $1.distance }
@@ -252,7 +254,7 @@ public enum LayoutChecker {
 
         // Sources that could not be used.
         for s in layout.sources where s.status != "ok" {
-            var f = Finding(rule: LayoutRuleID.layoutSource.rawValue, status: .fail,
+            var f = Finding(rule: .layout(.layoutSource), status: .fail,
                             severity: s.status == "hidden" || s.status == "absent" || s.name == "btf" || s.name == "kernel config" ? .info : .warning,
                             address: nil, required: nil, actualAlignment: nil, message: "")
             f.detail("nodes", .array([]))
@@ -310,7 +312,7 @@ public enum LayoutChecker {
         var out: [Finding] = []
         let page = L.hostPageSize ?? 4096
         func add(_ node: Int, _ sources: [String], _ msg: String) {
-            var f = Finding(rule: LayoutRuleID.layoutSourcesDisagree.rawValue, status: .fail, severity: .warning,
+            var f = Finding(rule: .layout(.layoutSourcesDisagree), status: .fail, severity: .warning,
                             address: nil, required: nil, actualAlignment: nil, message: msg)
             f.detail("nodes", .array([.int(Int64(node))]))
             f.detail("sources", .array(sources.map { .string($0) }))

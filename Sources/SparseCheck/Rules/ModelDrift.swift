@@ -61,7 +61,7 @@ public enum ModelDrift {
     static func findings(_ L: NodeLayout, _ c: SparseConfig, _ model: CheckResult, agrees: Bool?, whatIf: Bool) -> [Finding] {
         guard let o = L.observed, let agrees else {
             guard let why = L.observedProblem else { return [] }
-            var f = Finding(rule: LayoutRuleID.layoutSource.rawValue, status: .fail, severity: .info,
+            var f = Finding(rule: .layout(.layoutSource), status: .fail, severity: .info,
                             address: nil, required: nil, actualAlignment: nil, message: "")
             f.detail("nodes", .array([]))
             f.detail("source", .string("observed base"))
@@ -73,7 +73,7 @@ public enum ModelDrift {
         let release = L.running.release?.value ?? L.kernelRelease ?? "unknown"
         let mode = modeName(c)
         let g = model.base.guaranteedAlignment
-        var f = Finding(rule: LayoutRuleID.modelDrift.rawValue, status: agrees ? .pass : .fail, severity: .error,
+        var f = Finding(rule: .layout(.modelDrift), status: agrees ? .pass : .fail, severity: .error,
                         address: o.pfnToPage0, required: g, actualAlignment: o.pfnToPage0 == 0 ? nil : UInt64(1) << UInt64(o.pfnToPage0.trailingZeroBitCount),
                         message: "")
         f.detail("nodes", .array([]))

@@ -23,6 +23,40 @@ public enum RuleID: String, CaseIterable, Sendable {
     }
 }
 
+/// The rule a finding or a report group names: a config rule or a host layout rule. Reports print its
+/// name (`folio-vmemmap-align`, `node-section-shared`); code compares the typed value.
+public enum AnyRuleID: Hashable, Sendable, CustomStringConvertible {
+    case config(RuleID)
+    case layout(LayoutRuleID)
+
+    /// The rule's name, as every report spells it.
+    public var rawValue: String {
+        switch self {
+        case let .config(r): return r.rawValue
+        case let .layout(r): return r.rawValue
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public var severity: Severity {
+        switch self {
+        case let .config(r): return r.severity
+        case let .layout(r): return r.severity
+        }
+    }
+
+    /// The config rule, nil for a layout rule.
+    public var config: RuleID? {
+        if case let .config(r) = self { return r }
+        return nil
+    }
+}
+
+extension RuleID {
+    public var anyID: AnyRuleID { .config(self) }
+}
+
 public enum Status: String, Sendable { case pass, fail, skip }
 public enum Severity: String, Sendable, Comparable {
     case info, warning, error
@@ -32,7 +66,7 @@ public enum Severity: String, Sendable, Comparable {
 
 /// One rule's verdict on one configuration.
 public struct Finding: Equatable, Sendable {
-    public var rule: String
+    public var rule: AnyRuleID
     public var status: Status
     public var severity: Severity
     /// The address checked (pfn_to_page(0) for the config rules).
@@ -63,11 +97,6 @@ public struct CheckResult: Sendable {
     public var base: VmemmapBase
     public var derived: Derived
     public var findings: [Finding]
-
-    /// `fail` when a finding at or above `failOn` failed.
-    public func status(failOn: Severity = .error) -> Status {
-        findings.contains { $0.status == .fail && $0.severity >= failOn } ? .fail : .pass
-    }
 }
 
 extension SparseConfig {
@@ -77,22 +106,22 @@ extension SparseConfig {
     /// was taken without being chosen; the randomised base judged at its guaranteed alignment.
     func withReportedAssumptions() -> SparseConfig {
         var c = self
-        func add(_ a: String) { if !c.assumed.contains(a) { c.assumed.append(a) } }
+        func add(_ a: Assumption) { if !c.assumed.contains(a) { c.assumed.append(a) } }
         if c.kernel.proposed {
-            add("kernel proposed: the \(FormulaTable.newestRelease.seen) formulas plus \(FormulaTable.proposedChanges.count) change(s) in no release (the 2026 section map bound)")
+            add(.proposedFormulas)
         } else if !c.kernel.given {
-            add("kernel \(c.kernel.label) formulas: no release given (the newest modelled; set with \(OptionName.kernel.flag))")
+            add(.newestFormulas(label: c.kernel.label))
         } else if let why = c.kernel.caveat {
-            add(why)
+            add(.kernelCaveat(why))
         }
         if !c.modePinned, c.allowedModes.count > 1, let m = c.pagingMode {
-            add("paging mode \(m.rawValue) of the allowed \(c.allowedModes.map(\.rawValue).joined(separator: ", ")) (decided at boot: \(m.howChosen); check evaluates each, or set \(OptionName.pagingMode.flag))")
+            add(.pagingMode(m, allowed: c.allowedModes))
         }
         if c.baseRandomized, c.vmemmapBaseOverride == nil {
             switch c.layout {
-            case .x86_64: add("the KASLR slot of vmemmap_base: judged at the alignment every slot is guaranteed (PUD, arch/x86/mm/kaslr.c)")
-            case .arm64: add("the KASLR offset of memstart_addr: judged at the alignment every offset is guaranteed (ARM64_MEMSTART_ALIGN steps, arch/arm64/mm/init.c, kernel \(c.kernel.label))")
-            case .s390x: add("the KASLR placement of the kernel image: judged at the alignment every placement is guaranteed (rte_size, arch/s390/boot/startup.c); the image's size and place cannot be known from a .config")
+            case .x86_64: add(.kaslrX86Slot)
+            case .arm64: add(.kaslrARM64Offset(kernel: c.kernel.label))
+            case .s390x: add(.kaslrS390Placement)
             default: break
             }
         }
@@ -101,8 +130,11 @@ extension SparseConfig {
 
     /// Rejects a configuration the kernel would not build or the arithmetic cannot represent, naming
     /// the option that sets the offending value.
-    public func validate() throws {
-        guard let (field, reason) = mirror.rejection() else { return }
+    public func validate() throws { try validate(mirror) }
+
+    /// `validate()` over `m`, this configuration's mirror (built once per check).
+    func validate(_ m: CMirror) throws {
+        guard let (field, reason) = m.rejection() else { return }
         let from = " (preset \(preset))"
         switch field {
         case .pageShift:
@@ -143,9 +175,12 @@ extension SparseConfig {
     }
 
     /// The numbers the rules read, from the C mirror.
-    public func derive(base: UInt64) throws -> Derived {
-        guard let v = try? mirror.sparseInitChecks(base: base) else {
-            throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits")
+    public func derive(base: UInt64) throws -> Derived { try derive(base: base, mirror) }
+
+    func derive(base: UInt64, _ m: CMirror) throws -> Derived {
+        let v: CVerdict
+        do { v = try m.sparseInitChecks(base: base) } catch let e as MirrorError {
+            throw InputError("\(preset) configuration", expected: "values whose derived quantities fit \(bitsPerLong) bits (\(e))")
         }
         return Derived(
             vmemmap: v.vmemmap, baseFormula: "", actualAlignment: v.actualAlignment,
@@ -203,14 +238,15 @@ public enum Checker {
     /// Validates `config`, computes its base, and evaluates every config rule.
     public static func check(_ config0: SparseConfig) throws -> CheckResult {
         let config = config0.withReportedAssumptions()
-        try config.validate()
-        let base = try config.vmemmapBase()
-        var d = try config.derive(base: base.value)
+        let m = config.mirror // the one cs_config of this check
+        try config.validate(m)
+        let base = try config.vmemmapBase(m)
+        var d = try config.derive(base: base.value, m)
         d.baseFormula = base.formula
         var findings = [
-            folioVmemmapAlign(config, d),
+            folioVmemmapAlign(config, d, m),
             folioVmemmapAlignV2(config, d),
-            sectionMapEncoding(config, d),
+            sectionMapEncoding(config, d, m),
         ]
         if let g = base.guaranteedAlignment {
             for i in findings.indices where findings[i].status != .skip && findings[i].address != nil {
@@ -274,10 +310,10 @@ public enum Checker {
         return (a / c.structPageSize).trailingZeroBitCount
     }
 
-    static func folioVmemmapAlign(_ c: SparseConfig, _ d: Derived) -> Finding {
+    static func folioVmemmapAlign(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> Finding {
         let req = d.maxFolioVmemmapAlign
         var f = Finding(
-            rule: RuleID.folioVmemmapAlign.rawValue, status: .pass, severity: .error, address: d.vmemmap,
+            rule: .config(.folioVmemmapAlign), status: .pass, severity: .error, address: d.vmemmap,
             required: nil, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         f.detail("max_folio_order", .uint(UInt64(d.maxFolioOrder)))
         f.detail("max_folio_vmemmap_align", .uint(req))
@@ -306,46 +342,67 @@ public enum Checker {
         f.status = .fail
         let order = largestDecodableOrder(c, d).map { $0 >= 0 ? "folios up to order \($0)" : "no folio" } ?? ""
         f.message = "sparse_init(): VM_WARN_ON_ONCE(!\(expr)) fires (a warning only with CONFIG_DEBUG_VM, include/linux/mmdebug.h; without it the kernel stays silent): the base is aligned only to \(Units.alignment(d.actualAlignment)); \(order) decode the right head, larger ones (up to order \(d.maxFolioOrder)) would mask to a wrong struct page"
-        f.fix = folioFix(c, d)
+        f.fix = folioFix(c, d, m)
         return f
     }
 
     /// The nearest aligned bases and the architecture-level change that would align the base.
-    static func folioFix(_ c: SparseConfig, _ d: Derived) -> String {
+    static func folioFix(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> String {
         let req = d.maxFolioVmemmapAlign
-        let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
-        let above = try? c.mirror.roundUp(d.vmemmap, req)
-        var parts = ["nearest aligned bases: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"]
+        var parts = ["nearest aligned bases: \(nearestAligned(m, d.vmemmap, req))"]
         if c.vmemmapBaseOverride != nil {
             return parts.joined(separator: "; ")
         }
         switch c.layout {
         case .riscv64:
             // PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)): the physical rounding the base needs.
-            let phys = (try? c.mirror.pfnPhys(req / c.structPageSize)) ?? 0
+            let phys = stated { try m.pfnPhys(req / c.structPageSize) }
             var later = c
             later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 2))
-            let section = (try? c.mirror.bit(c.sectionSizeBits)) ?? 0
-            if c.kernel.formulas.riscvAlign != .pfnPhys, let nb = try? later.vmemmapBase() {
-                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(Units.human(phys)), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(Units.human(section))), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(Units.human(phys)))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(hex(nb.value)) (--kernel 7.2)")
+            let section = stated { try m.bit(c.sectionSizeBits) }
+            if c.kernel.formulas.riscvAlign != .pfnPhys {
+                let nb = stated({ try later.vmemmapBase().value }, hex)
+                parts.append("vmemmap_start_pfn must round the physical DRAM start to PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) = \(phys), not to MAX_FOLIO_VMEMMAP_ALIGN (a vmemmap-byte quantity): 7.2's VMEMMAP_ADDR_ALIGN = max(1 << SECTION_SIZE_BITS (\(section)), PFN_PHYS(MAX_FOLIO_VMEMMAP_ALIGN / sizeof(struct page)) (\(phys))) (arch/riscv/mm/init.c:65) gives pfn_to_page(0) = \(nb) (--kernel 7.2)")
             } else {
-                parts.append("VMEMMAP_ADDR_ALIGN (\(Units.human(phys)) physical) already rounds the DRAM start: only a different VMEMMAP_START or sizeof(struct page) breaks this")
+                parts.append("VMEMMAP_ADDR_ALIGN (\(phys) physical) already rounds the DRAM start: only a different VMEMMAP_START or sizeof(struct page) breaks this")
             }
         case .loongarch64:
             var later = c
             later.kernel = KernelTarget(release: KernelRelease(major: 7, minor: 1))
-            if c.kernel.formulas.loongarchVmemmap == .pmd, let nb = try? later.vmemmapBase() {
-                parts.append("place vmemmap at ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = \(hex(nb.value)) (the 7.1 formula)")
+            if c.kernel.formulas.loongarchVmemmap == .pmd {
+                let nb = stated({ try later.vmemmapBase().value }, hex)
+                parts.append("place vmemmap at ALIGN(VMALLOC_END, max(PMD_SIZE, MAX_FOLIO_VMEMMAP_ALIGN)) = \(nb) (the 7.1 formula)")
             }
         case .x86_64:
             parts.append("vmemmap_base must be a multiple of \(Units.human(req)); __VMEMMAP_BASE_L4/L5 and KASLR's PUD-aligned (1 GiB) slots are, so only a smaller PUD or a larger MAX_FOLIO_VMEMMAP_ALIGN breaks this")
         case .arm64:
-            let phys = (try? c.mirror.pfnPhys(req / c.structPageSize)) ?? 0
-            parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(Units.human(phys))")
+            let phys = stated { try m.pfnPhys(req / c.structPageSize) }
+            parts.append("both VMEMMAP_START and (memstart_addr >> PAGE_SHIFT) * sizeof(struct page) must be multiples of \(Units.human(req)): ARM64_MEMSTART_ALIGN would need to be at least \(phys)")
         case .powerpc64, .s390x:
             parts.append("the architecture's vmemmap start must be a multiple of \(Units.human(req))")
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// A number from the C mirror for a message (`Units.human` unless `show` says otherwise), or the
+    /// refusal itself (`refused`, else the formula and why) when C refuses: never a number in its place.
+    static func stated<T>(_ value: () throws -> T, _ show: (T) -> String, refused: String? = nil) -> String {
+        do { return show(try value()) } catch { return refused ?? "(refused by the C mirror: \(error))" }
+    }
+
+    static func stated(_ bytes: () throws -> UInt64) -> String { stated(bytes, Units.human) }
+
+    /// "B below, A above": the aligned bases around `base` (round_down, round_up); none above when
+    /// round_up overflows BITS_PER_LONG, the refusal stated for any other status.
+    static func nearestAligned(_ m: CMirror, _ base: UInt64, _ req: UInt64) -> String {
+        let below = stated({ try CMirror.roundDown(base, req) }, hex)
+        do {
+            return "\(below) below, \(hex(try m.roundUp(base, req))) above"
+        } catch let e as MirrorError where e.overflow {
+            return "\(below) below"
+        } catch {
+            return "\(below) below, above: (refused by the C mirror: \(error))"
+        }
     }
 
     // MARK: folio-vmemmap-align-v2
@@ -353,7 +410,7 @@ public enum Checker {
     static func folioVmemmapAlignV2(_ c: SparseConfig, _ d: Derived) -> Finding {
         let demand = d.v2Demand
         var f = Finding(
-            rule: RuleID.folioVmemmapAlignV2.rawValue, status: .pass, severity: .info, address: d.vmemmap,
+            rule: .config(.folioVmemmapAlignV2), status: .pass, severity: .info, address: d.vmemmap,
             required: demand, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         f.detail("max_folio_size", .uint(d.maxFolioSize))
         f.detail("demand_is_power_of_2", .bool(d.v2DemandIsPowerOf2))
@@ -394,10 +451,10 @@ public enum Checker {
 
     // MARK: section-map-encoding
 
-    static func sectionMapEncoding(_ c: SparseConfig, _ d: Derived) -> Finding {
+    static func sectionMapEncoding(_ c: SparseConfig, _ d: Derived, _ m: CMirror) -> Finding {
         let req = d.sectionMapRequired
         var f = Finding(
-            rule: RuleID.sectionMapEncoding.rawValue, status: .pass, severity: .error, address: d.vmemmap,
+            rule: .config(.sectionMapEncoding), status: .pass, severity: .error, address: d.vmemmap,
             required: req, actualAlignment: d.actualAlignment == 0 ? nil : d.actualAlignment, message: "")
         let use2026 = c.kernel.encodeBoundIs2026
         let buildOK = use2026 ? d.buildOK2026 : d.buildOK2018
@@ -405,7 +462,7 @@ public enum Checker {
         f.detail("bound_2018", .uint(UInt64(d.bound2018)))
         f.detail("bound_2026", .uint(UInt64(d.bound2026)))
         f.detail("bound_in_force", .string(use2026 ? "2026" : "2018"))
-        let ffs = (try? CMirror.ffs(c.structPageSize)).map(String.init) ?? "(undefined for 0)"
+        let ffs = stated({ try CMirror.ffs(c.structPageSize) }, String.init, refused: "(undefined for 0)")
         let flags = "SECTION_MAP_LAST_BIT = \(d.sectionMapLastBit)\(c.zoneDevice ? " (with ZONE_DEVICE)" : "")\(c.vmemmapPreinit ? " (with VMEMMAP_PREINIT)" : "")"
         let b2018 = "PFN_SECTION_SHIFT = \(d.bound2018)"
         let b2026 = "min(PFN_SECTION_SHIFT \(d.bound2018) + __ffs(\(c.structPageSize)) \(ffs), PAGE_SHIFT \(c.pageShift)) = \(d.bound2026)"
@@ -430,9 +487,7 @@ public enum Checker {
             if !buildOK {
                 f.fix = "the kernel will not build: drop ZONE_DEVICE or VMEMMAP_PREINIT flag bits, or raise SECTION_SIZE_BITS until PFN_SECTION_SHIFT >= \(d.sectionMapLastBit)\(use2026 ? "" : "; the 2026 bound (Muchun Song's fix) uses min(PFN_SECTION_SHIFT + __ffs(sizeof(struct page)), PAGE_SHIFT)")"
             } else {
-                let below = (try? CMirror.roundDown(d.vmemmap, req)).map(hex) ?? "none"
-                let above = try? c.mirror.roundUp(d.vmemmap, req)
-                f.fix = "align pfn_to_page(0) to \(req) bytes: \(below) below\(above.map { ", \(hex($0)) above" } ?? "")"
+                f.fix = "align pfn_to_page(0) to \(req) bytes: \(nearestAligned(m, d.vmemmap, req))"
             }
         }
         return f

@@ -17,11 +17,11 @@ public struct UpgradePreview: Sendable {
     public var result: CheckResult
     /// The config rules whose conclusion (status, required alignment, judged base or its alignment)
     /// differs from the check's modelled one, in rule order.
-    public var differs: [String]
+    public var differs: [RuleID]
     /// True when `--preview-kernel` asked for it.
     public var requested: Bool
     /// The check's modelled status of each config rule, and its judged base.
-    public var checkedStatus: [String: Status]
+    public var checkedStatus: [RuleID: Status]
     public var checkedBase: UInt64?
 
     /// pfn_to_page(0) as the preview's rules judge it (under KASLR: the worst base every boot can get).
@@ -45,7 +45,7 @@ public struct UpgradePreview: Sendable {
         var parts: [String] = []
         var shownBase = false
         for id in statusChanges {
-            guard let f = result.findings.first(where: { $0.rule == id }) else { continue }
+            guard let f = result.findings.first(where: { $0.rule == .config(id) }) else { continue }
             parts.append(Self.conclusion(f, withBase: !shownBase))
             if f.address != nil && f.required != nil { shownBase = true }
         }
@@ -60,8 +60,8 @@ public struct UpgradePreview: Sendable {
     }
 
     /// The rules whose status (pass, fail, skip) differs from the check's.
-    public var statusChanges: [String] {
-        differs.filter { id in checkedStatus[id] != result.findings.first { $0.rule == id }?.status }
+    public var statusChanges: [RuleID] {
+        differs.filter { id in checkedStatus[id] != result.findings.first { $0.rule == .config(id) }?.status }
     }
 
     /// "folio-vmemmap-align would pass: pfn_to_page(0) 0x… is 1 GiB aligned, 256 MiB required".

@@ -36,21 +36,18 @@ public enum HostRun {
         guard let path = L.kernelConfigPath, case let .file(k)? = L.kernelConfig ?? L.readKernelConfig(files),
               let e = k["ARM64_VA_BITS"], let va = UInt32(e.value) else { return }
         let shift = UInt32((L.hostPageSize ?? 4096).trailingZeroBitCount)
-        if va <= 48 {
-            L.running.mode = Sourced(.arm64(vaBits: va), "\(path): \(k.cite("ARM64_VA_BITS")) leaves no run-time choice")
-        } else if let log = L.kernelLog,
-                  let m = RunningKernel.arm64VABits(dmesg: log, path: L.kernelLogPath ?? "dmesg", configured: va, pageShift: shift) {
+        if let m = L.arm64Mode(configuredVA: va, noChoice: "\(path): \(k.cite("ARM64_VA_BITS")) leaves no run-time choice", pageShift: shift) {
             L.running.mode = m
         }
     }
 
     /// arm64's VA size in use from kcore: the lowest PT_LOAD segment is the linear map, which starts at
     /// _PAGE_OFFSET(vabits_actual) = -(1 << vabits_actual) (arch/arm64/include/asm/memory.h).
-    static func arm64ModeFromKcore(_ path: String) -> Sourced<RunningMode>? {
+    static func arm64ModeFromKcore(_ path: String) -> Sourced<PagingMode>? {
         guard let k = try? KcoreFile(path: path, maxReads: 1), let span = try? k.loadSpan(), span.count > 0 else { return nil }
         let va = UInt32(64 - (~span.lowest).leadingZeroBitCount)
-        guard [47, 48, 52].contains(va) else { return nil }
-        return Sourced(.arm64(vaBits: va), "\(path): the linear map (lowest PT_LOAD) starts at \(hex(span.lowest)), inside _PAGE_OFFSET(\(va))")
+        guard [47, 48, 52].contains(va), let m = PagingMode.arm64(va) else { return nil }
+        return Sourced(m, "\(path): the linear map (lowest PT_LOAD) starts at \(hex(span.lowest)), inside _PAGE_OFFSET(\(va))")
     }
 
     /// The observed base: from kernel memory on the live host, from the manifest of a captured tree.

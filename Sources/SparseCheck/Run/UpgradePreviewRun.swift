@@ -38,14 +38,14 @@ extension UpgradePreview {
         let requested: Bool = { if case .release = request { return true } else { return false } }()
         return UpgradePreview(kernel: target, runningRelease: h.layout.kernelRelease, checked: checked,
                               checkedWhatIf: overrides.kernel != nil, result: result, differs: differs, requested: requested,
-                              checkedStatus: Dictionary(h.modelled.findings.map { ($0.rule, $0.status) }, uniquingKeysWith: { a, _ in a }),
+                              checkedStatus: Dictionary(h.modelled.findings.compactMap { f in f.rule.config.map { ($0, f.status) } }, uniquingKeysWith: { a, _ in a }),
                               checkedBase: h.modelled.config.sparsememVmemmap ? h.modelled.derived.vmemmap : nil)
     }
 
     /// The config rules (RuleID) whose status, required alignment, judged address or its alignment differ.
-    static func differingRules(_ a: CheckResult, _ b: CheckResult) -> [String] {
-        RuleID.allCases.map(\.rawValue).filter { id in
-            let x = a.findings.first { $0.rule == id }, y = b.findings.first { $0.rule == id }
+    static func differingRules(_ a: CheckResult, _ b: CheckResult) -> [RuleID] {
+        RuleID.allCases.filter { id in
+            let x = a.findings.first { $0.rule == .config(id) }, y = b.findings.first { $0.rule == .config(id) }
             return x?.status != y?.status || x?.required != y?.required || x?.address != y?.address
                 || x?.actualAlignment != y?.actualAlignment
         }

@@ -112,7 +112,7 @@ public enum JSONLRecord {
     public static func append(_ r: CheckResult, index: UInt64, policy: FailPolicy, to b: ByteBuffer) {
         let d = r.derived, c = r.config
         let prefix = cellPrefix(source: c.kconfigPath ?? c.preset, config: c, maxFolioOrder: d.maxFolioOrder)
-        func status(_ id: RuleID) -> Status { r.findings.first { $0.rule == id.rawValue }?.status ?? .skip }
+        func status(_ id: RuleID) -> Status { r.findings.first { $0.rule == .config(id) }?.status ?? .skip }
         prefix.withUnsafeBytes { p in
             append(to: b, index: index, prefix: p, dram: c.baseDependsOnDRAM && c.vmemmapBaseOverride == nil ? c.dramBase : nil,
                    vmemmap: d.vmemmap, statuses: (status(.folioVmemmapAlign), status(.folioVmemmapAlignV2), status(.sectionMapEncoding)),

@@ -82,6 +82,8 @@ public struct SweepSpec: Sendable {
 /// A rule whose failures a sweep groups by source and kernel: the config rules and the layout rules.
 public protocol SweepRule: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String, AllCases == [Self] {
     var severity: Severity { get }
+    /// The rule as findings name it.
+    var anyID: AnyRuleID { get }
 }
 
 extension RuleID: SweepRule {}
@@ -348,11 +350,11 @@ public struct Sweep: Sendable {
         }
         guard pLo < evalHi else { return }
         let overflow = "the base formula or a derived value overflows 64 bits"
-        guard var parts = try? c.baseInputs() else {
+        var cfg = c.mirror
+        guard var parts = try? c.baseInputs(cfg) else {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))
             return
         }
-        var cfg = c.mirror
         let plan = StatusPlan(c)
         let rules = RuleID.allCases
         let fails = rules.map { policy.counts($0.severity) }
@@ -566,7 +568,7 @@ public struct Sweep: Sendable {
                              _ policy: FailPolicy, _ s: inout SweepSummary) -> Bool {
         var failing = false
         for (r, rule) in LayoutRuleID.allCases.enumerated() {
-            let n = UInt64(h.result.findings.count { $0.rule == rule.rawValue && $0.status == .fail })
+            let n = UInt64(h.result.findings.count { $0.rule == .layout(rule) && $0.status == .fail })
             s.layoutCounts![r][n > 0 ? 1 : 0] += 1
             s.layoutCounts![r][2] += n
             guard n > 0 else { continue }

@@ -111,7 +111,7 @@ extension SweepSummary {
             if let c {
                 let findings = sweep.spec.layout.flatMap { L in try? LayoutChecker.check(L, config: c).result.findings }
                     ?? (try? Checker.check(c))?.findings
-                g.message = findings?.first { $0.rule == g.rule.rawValue && $0.status == .fail }?.message
+                g.message = findings?.first { $0.rule == g.rule.anyID && $0.status == .fail }?.message
             }
         }
         for i in s.groups.indices { fill(&s.groups[i]) }

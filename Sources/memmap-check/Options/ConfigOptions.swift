@@ -110,7 +110,3 @@ struct MachineOptions: ParsableArguments {
         return o
     }
 }
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}

@@ -8,38 +8,70 @@ extension FailPolicy: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["error", "warning", "info", "never"] }
 }
 
+/// A command's `--format` choices: a subset of the library's `ReportFormat`, whose one constructor
+/// gives each format's writer.
+protocol ReportFormatChoice {
+    var report: ReportFormat { get }
+}
+
+extension ReportFormatChoice {
+    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter { report.writer(out) }
+}
+
 /// `check --format`.
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoice {
     case text, json, jsonl, junit, sarif
 
     static func parse(_ s: String) throws -> CheckFormat {
         guard let f = CheckFormat(rawValue: s.lowercased()) else {
-            throw InputError("--format \(s)", expected: "text, json, jsonl, junit or sarif\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
+            throw InputError("\(OptionName.format.flag) \(s)", expected: "text, json, jsonl, junit or sarif\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
         }
         return f
     }
 
-    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
+    var report: ReportFormat {
+        switch self {
+        case .text: return .text
+        case .json: return .json
+        case .jsonl: return .jsonl
+        case .junit: return .junit
+        case .sarif: return .sarif
+        }
     }
 }
 
 /// `sweep --format`.
-enum SweepFormat: String, ExpressibleByArgument, CaseIterable {
+enum SweepFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoice {
     case text, json, jsonl, junit, sarif, html
 
-    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
+    var report: ReportFormat {
+        switch self {
+        case .text: return .text
+        case .json: return .json
+        case .jsonl: return .jsonl
+        case .junit: return .junit
+        case .sarif: return .sarif
+        case .html: return .html
+        }
     }
 }
 
 /// `host --format`.
-enum HostFormat: String, ExpressibleByArgument, CaseIterable {
+enum HostFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoice {
     case text, json, svg
 
-    func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
+    var report: ReportFormat {
+        switch self {
+        case .text: return .text
+        case .json: return .json
+        case .svg: return .svg
+        }
     }
+}
+
+/// `presets --format` and `merge --format`: the text report or its JSON.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }
 
 /// `sweep --list`.
@@ -49,16 +81,16 @@ enum ListChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// The output options shared by `check` and `sweep` (each declares its own `--format`).
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning, info or never. Reports call rules failing below it 'below --fail-on' and never FAIL.", valueName: "severity"))
+    @Option(name: .customLong(OptionName.failOn.long), help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning, info or never. Reports call rules failing below it 'below --fail-on' and never FAIL.", valueName: "severity"))
     var failOn: FailPolicy = .error
 
-    @Flag(name: .long, help: "Print nothing when nothing fails (text output and annotations).")
+    @Flag(name: .customLong(OptionName.quiet.long), help: "Print nothing when nothing fails (text output and annotations).")
     var quiet = false
 
-    @Option(name: .long, help: ArgumentHelp("SARIF: the repository root that .config paths are made relative to (uriBaseId %SRCROOT%; default: the working directory).", valueName: "dir"))
+    @Option(name: .customLong(OptionName.sarifRoot.long), help: ArgumentHelp("SARIF: the repository root that .config paths are made relative to (uriBaseId %SRCROOT%; default: the working directory).", valueName: "dir"))
     var sarifRoot: String?
 
-    @Option(name: .long, help: ArgumentHelp("SARIF and annotations: the file (relative to the repository root) a preset's results point at, e.g. the workflow that runs the check; its first line naming the preset is the result's line (default: \(SARIFWriter.defaultPresetFile), line = the preset's position in `memmap-check presets`).", valueName: "file"))
+    @Option(name: .customLong(OptionName.sarifPresetFile.long), help: ArgumentHelp("SARIF and annotations: the file (relative to the repository root) a preset's results point at, e.g. the workflow that runs the check; its first line naming the preset is the result's line (default: \(SARIFWriter.defaultPresetFile), line = the preset's position in `memmap-check presets`).", valueName: "file"))
     var sarifPresetFile: String?
 
     func runInfo(_ command: RunInfo.Command) -> RunInfo {

@@ -2,15 +2,16 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-struct Capture: ParsableCommand {
+struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "capture",
         abstract: "Copy the files `host` reads into DIR, so `host --root DIR` replays this host's layout.",
         discussion: "DIR must be new or empty. A manifest (memmap-check-capture.json) records the kernel release, page size, time, what libnuma said, which files could not be read and, as root, the real pfn_to_page(0) read through /proc/kcore. What is captured is the same C code the static memmap-capture runs on hosts without the tool. Prints one line; exit 2 when DIR is not new or empty, 3 when it cannot be written.")
 
     @Argument(help: ArgumentHelp("The directory to write (new or empty).", valueName: "dir"), completion: .directory)
     var dir: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Also write the capture as one tar file, which `host --root` accepts.", valueName: "file.tar"), completion: .file(extensions: ["tar"]))
+    @Option(name: [.customShort("o"), .customLong(OptionName.output.long)], help: ArgumentHelp("Also write the capture as one tar file, which `host --root` accepts.", valueName: "file.tar"), completion: .file(extensions: ["tar"]))
     var output: String?
 
     func validate() throws {

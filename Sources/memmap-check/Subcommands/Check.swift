@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-struct Check: ParsableCommand {
+struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check one configuration: a preset or a kernel .config, plus overrides.",
         discussion: "Exit 0 when no rule at or above --fail-on fails, 1 when one does, 2 for bad input. A rule failing below --fail-on is reported as such (result: pass, JSON status pass with below_fail_on).")
 
@@ -17,7 +18,7 @@ struct Check: ParsableCommand {
     @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
     var kconfig: String?
 
-    @Flag(name: .long, help: "After the result, explain every rule's arithmetic for this configuration step by step.")
+    @Flag(name: .customLong(OptionName.explain.long), help: "After the result, explain every rule's arithmetic for this configuration step by step.")
     var explain = false
 
     /// Checks what needs no file; the configuration is built once, in `run()` (a bad value there is

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-extension RuleID: ExpressibleByArgument {}
-
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SparseCheck
 
-struct Host: ParsableCommand {
+struct HostCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "host",
         abstract: "Check this host's NUMA node and memory layout (or a captured tree) against the memmap rules.",
         discussion: """
             Reads libnuma (live host only), /sys/devices/system/node, /sys/devices/system/memory, \
@@ -19,22 +20,23 @@ struct Host: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...), or the tar `capture -o` or `memmap-capture -o` wrote, instead of the live system; libnuma is not consulted.", valueName: "dir"))
+    @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...), or the tar `capture -o` or `memmap-capture -o` wrote, instead of the live system; libnuma is not consulted.", valueName: "dir"))
     var root: String?
 
-    @Option(name: .long, help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).")
+    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).")
     var format: HostFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; --kernel instead replaces the running release's formulas in the check itself.", valueName: "release"))
-    var previewKernel: String?
+    @Option(name: .customLong(OptionName.previewKernel.long), help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; \(OptionName.kernel.flag) instead replaces the running release's formulas in the check itself.", valueName: "release"),
+            transform: OptionParser.kernel(.previewKernel))
+    var previewKernel: KernelTarget?
 
-    @Flag(name: .customLong("no-preview"), help: "Omit the upgrade preview.")
+    @Flag(name: .customLong(OptionName.noPreview.long), help: "Omit the upgrade preview.")
     var noPreview = false
 
-    /// The preview asked for (validated in validate()).
-    func previewRequest() throws -> PreviewRequest {
+    /// The preview asked for (typed when the command line was parsed).
+    var previewRequest: PreviewRequest {
         if noPreview { return .off }
-        return try previewKernel.map { .release(try KernelTarget.parse($0, option: "--preview-kernel")) } ?? .newest
+        return previewKernel.map { .release($0) } ?? .newest
     }
 
     func validate() throws {
@@ -42,16 +44,15 @@ struct Host: ParsableCommand {
             throw InputError("\(OptionName.preset.flag) \(preset)", expected: "a preset name (memmap-check presets lists them)")
         }
         if let k = previewKernel, noPreview {
-            throw InputError("--preview-kernel \(k) with --no-preview", expected: "one of them: --preview-kernel picks the preview's release, --no-preview omits the preview")
+            throw InputError("\(OptionName.previewKernel.flag) \(k.argument) with \(OptionName.noPreview.flag)", expected: "one of them: \(OptionName.previewKernel.flag) picks the preview's release, \(OptionName.noPreview.flag) omits the preview")
         }
-        _ = try previewRequest()
         if let root { _ = try HostFiles(root: root) }
     }
 
     func run() throws {
         let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
         let h = try HostRun.check(files, preset: options.preset, overrides: options.overrides,
-                                  numa: files.isLive ? LibNuma() : nil, preview: previewRequest())
+                                  numa: files.isLive ? LibNuma() : nil, preview: previewRequest)
         let policy = FailPolicy.error
         let writer = format.writer(SparseCheck.OutputStream())
         writer.begin(RunInfo(command: .host, policy: policy))

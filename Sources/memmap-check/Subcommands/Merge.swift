@@ -16,10 +16,10 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The shards' summary files.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .long, help: ArgumentHelp("Output format: text (the sweep's summary) or json (the summary object, as sweep --summary writes it).", valueName: "format"))
-    var format: MergeFormat = .text
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (the sweep's summary) or json (the summary object, as sweep --summary writes it).", valueName: "format"))
+    var format: OutputFormat = .text
 
-    @Flag(name: .long, help: "Print nothing when nothing fails.")
+    @Flag(name: .customLong(OptionName.quiet.long), help: "Print nothing when nothing fails.")
     var quiet = false
 
     func validate() throws {
@@ -41,8 +41,4 @@ struct MergeCommand: ParsableCommand {
         }
         if failed { throw ExitCode(ExitStatus.failed.rawValue) }
     }
-}
-
-enum MergeFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
 }

@@ -75,13 +75,13 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (summary), json (summary and failing groups with their smallest combination), jsonl (one compact record per combination), junit (one test case per rule x source x kernel group), sarif (SARIF 2.1.0, one result per failing group), or html (a self-contained report page; redirect it to a .html file).", valueName: "format"))
     var format: SweepFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("--format json: failing (the summary and failing groups, default) or all (also every combination's full result, one per combination: large).", valueName: "which"))
+    @Option(name: .customLong(OptionName.list.long), help: ArgumentHelp("--format json: failing (the summary and failing groups, default) or all (also every combination's full result, one per combination: large).", valueName: "which"))
     var list: ListChoice = .failing
 
     /// Checks what needs no file; the sweep (its sources, .configs and axes) is built once, in `run()`.
     func validate() throws {
         if list == .all && format != .json {
-            throw InputError("--list all", expected: "--format json (the other formats list groups or records)")
+            throw InputError("\(OptionName.list.flag) all", expected: "\(OptionName.format.flag) json (the other formats list groups or records)")
         }
         guard jobs >= 1 else { throw InputError("\(OptionName.jobs.flag) \(jobs)", expected: "a number of threads of at least 1") }
     }

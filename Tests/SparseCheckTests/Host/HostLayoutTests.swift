@@ -9,7 +9,7 @@ private func expected(_ name: String) throws -> [String: Any] {
 }
 
 private func findings(_ h: HostCheck, _ rule: LayoutRuleID) -> [Finding] {
-    h.result.findings.filter { $0.rule == rule.rawValue }
+    h.result.findings.filter { $0.rule == .layout(rule) }
 }
 
 private func ints(_ j: JSON?) -> [Int] {
@@ -105,7 +105,7 @@ struct FixtureLayoutTests {
         #expect(findings(h, .nodeMemoryless).flatMap { ints($0.details["nodes"]) } == memoryless)
         // Sources agree on every fixture (MemTotal == zoneinfo managed, blocks cover zones).
         #expect(findings(h, .layoutSourcesDisagree).isEmpty, "\(findings(h, .layoutSourcesDisagree).map(\.message))")
-        #expect(h.result.status() == .pass)
+        #expect(FailPolicy.error.verdict(h.result).status == "pass")
     }
 
     @Test("four node uneven shares blocks 7, 35, 51") func fourNodeUnevenSharesBlocks7_35_51() throws {

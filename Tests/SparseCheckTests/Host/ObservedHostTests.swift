@@ -24,7 +24,7 @@ func writeManifest(_ dir: String, observed: UInt64?, unavailable: String? = nil)
     try data.write(to: URL(fileURLWithPath: dir + "/" + HostReader.manifestName))
 }
 
-private func drift(_ h: HostCheck) -> Finding? { h.result.findings.first { $0.rule == LayoutRuleID.modelDrift.rawValue } }
+private func drift(_ h: HostCheck) -> Finding? { h.result.findings.first { $0.rule == .layout(.modelDrift) } }
 
 struct ObservedReplayTests {
     // 2node-equal: Debian 6.1.0-56-amd64 under qemu, CONFIG_RANDOMIZE_MEMORY=y; its kernel-vars.txt read
@@ -42,7 +42,7 @@ struct ObservedReplayTests {
         #expect(h.judgesObserved)
         #expect(h.result.base.value == Self.real)
         #expect(h.modelled.base.guaranteedAlignment == 1 << 30)
-        let enc = try #require(h.result.findings.first { $0.rule == RuleID.sectionMapEncoding.rawValue })
+        let enc = try #require(h.result.findings.first { $0.rule == .config(.sectionMapEncoding) })
         #expect(enc.address == Self.real)
         #expect(enc.message.hasPrefix("observed: "))
         #expect(drift(h)?.status == .pass)
@@ -112,7 +112,7 @@ struct ObservedReplayTests {
         let h = try hostCheck(hostFixture("2node-equal"))
         #expect(h.layout.observed == nil)
         #expect(h.layout.observedProblem?.contains("memmap-check-capture.json: missing") == true)
-        let info = h.result.findings.filter { $0.rule == "layout-source" && $0.details["source"] == .string("observed base") }
+        let info = h.result.findings.filter { $0.rule == .layout(.layoutSource) && $0.details["source"] == .string("observed base") }
         #expect(info.count == 1 && info[0].severity == .info)
         #expect(drift(h) == nil)
         let dir = try scratchHost("2node-equal")
@@ -160,14 +160,14 @@ struct ObservedReplayTests {
 struct RunningKernelTests {
     @Test("paging mode from /proc/cpuinfo")
     func modes() {
-        #expect(RunningKernel.mode(cpuinfo: "processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc\nmmu\t\t: sv48\n", machine: "riscv64")?.value == .riscv(vaBits: 48))
-        #expect(RunningKernel.mode(cpuinfo: "cpu\t\t: POWER9 (architected)\nMMU\t\t: Hash\n", machine: "ppc64le")?.value == .powerpc(radix: false))
-        #expect(RunningKernel.mode(cpuinfo: "cpu\t\t: POWER9\nMMU\t\t: Radix\n", machine: "ppc64le")?.value == .powerpc(radix: true))
-        #expect(RunningKernel.mode(cpuinfo: "flags\t\t: fpu vme la57 pdpe1gb\n", machine: "x86_64")?.value == .x86(la57: true))
-        #expect(RunningKernel.mode(cpuinfo: "flags\t\t: fpu vme pdpe1gb\n", machine: "x86_64")?.value == .x86(la57: false))
-        #expect(RunningMode.riscv(vaBits: 57).presetName(pageShift: 12) == "riscv64-sv57")
-        #expect(RunningMode.arm64(vaBits: 47).presetName(pageShift: 14) == "arm64-16k-va47")
-        #expect(RunningMode.powerpc(radix: false).presetName(pageShift: 12) == "powerpc64-hash-4k")
+        #expect(RunningKernel.mode(cpuinfo: "processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc\nmmu\t\t: sv48\n", machine: "riscv64")?.value == .sv48)
+        #expect(RunningKernel.mode(cpuinfo: "cpu\t\t: POWER9 (architected)\nMMU\t\t: Hash\n", machine: "ppc64le")?.value == .hash)
+        #expect(RunningKernel.mode(cpuinfo: "cpu\t\t: POWER9\nMMU\t\t: Radix\n", machine: "ppc64le")?.value == .radix)
+        #expect(RunningKernel.mode(cpuinfo: "flags\t\t: fpu vme la57 pdpe1gb\n", machine: "x86_64")?.value == .level5)
+        #expect(RunningKernel.mode(cpuinfo: "flags\t\t: fpu vme pdpe1gb\n", machine: "x86_64")?.value == .level4)
+        #expect(PagingMode.sv57.presetName(pageShift: 12) == "riscv64-sv57")
+        #expect(PagingMode.va47.presetName(pageShift: 14) == "arm64-16k-va47")
+        #expect(PagingMode.hash.presetName(pageShift: 12) == "powerpc64-hash-4k")
     }
 
     @Test("KASLR from the command line and the kernel log; arm64 VA from CPU features; page size from smaps")
@@ -179,10 +179,10 @@ struct RunningKernelTests {
         #expect(RunningKernel.kaslr(dmesg: s390, path: "dmesg.txt") == Sourced(false, "dmesg.txt: 'KASLR disabled: CPU has no PRNG'"))
         #expect(RunningKernel.kaslr(dmesg: "Physical KASLR disabled: no suitable memory region!\n", path: "d") == nil)
         let a57 = "[    0.000000] CPU features: detected: Spectre-v2\n[    0.000000] CPU features: detected: ARM erratum 832075\n"
-        #expect(RunningKernel.arm64VABits(dmesg: a57, path: "d", configured: 52, pageShift: 12)?.value == .arm64(vaBits: 48))
-        #expect(RunningKernel.arm64VABits(dmesg: a57, path: "d", configured: 52, pageShift: 14)?.value == .arm64(vaBits: 47))
+        #expect(RunningKernel.arm64VABits(dmesg: a57, path: "d", configured: 52, pageShift: 12)?.value == .va48)
+        #expect(RunningKernel.arm64VABits(dmesg: a57, path: "d", configured: 52, pageShift: 14)?.value == .va47)
         let max = a57 + "[    0.000000] CPU features: detected: 52-bit Virtual Addressing (LPA2)\n"
-        #expect(RunningKernel.arm64VABits(dmesg: max, path: "d", configured: 52, pageShift: 12)?.value == .arm64(vaBits: 52))
+        #expect(RunningKernel.arm64VABits(dmesg: max, path: "d", configured: 52, pageShift: 12)?.value == .va52)
         #expect(RunningKernel.arm64VABits(dmesg: "no features here\n", path: "d", configured: 52, pageShift: 12) == nil)
         #expect(RunningKernel.pageSize(smaps: "55d0-55d1 r--p 00000000 08:01 1 /bin/x\nSize:                 64 kB\nKernelPageSize:       64 kB\n") == 65536)
     }
@@ -216,7 +216,9 @@ struct RunningKernelTests {
         #expect(h.layout.kernelConfigUsed)
         #expect(h.result.config.layout == .x86_64(la57: true))
         #expect(h.result.base.value == 0xffd4_0000_0000_0000) // issue 10: amd64 la57 nokaslr guest
-        #expect(!h.result.config.assumed.contains { $0.hasPrefix("4-level paging at boot") })
+        // The running mode is judged, pinned: no paging mode is reported as taken without being chosen.
+        #expect(h.result.config.modePinned && h.result.config.pagingMode == .level5)
+        #expect(!h.result.config.assumed.contains { if case .pagingMode = $0 { return true } else { return false } })
         #expect(h.result.config.derivedFrom.contains { $0.hasPrefix("paging mode 5-level (la57) <- 'la57' in proc/cpuinfo flags") })
     }
 }
@@ -267,7 +269,7 @@ struct NoNUMAHostTests {
         #expect(h.layout.running.numa?.value == false)
         #expect(h.layout.running.kaslr?.value == false)
         #expect(h.layout.running.dramStart?.value == 0)
-        #expect(!h.result.findings.contains { $0.rule == "layout-sources-disagree" })
+        #expect(!h.result.findings.contains { $0.rule == .layout(.layoutSourcesDisagree) })
         #expect(!h.result.findings.contains { $0.status == .fail && $0.severity >= .warning })
         let text = Report.text(h)
         #expect(text.contains("memory blocks 0-7: 8 online"))

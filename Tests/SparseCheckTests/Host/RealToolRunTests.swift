@@ -108,9 +108,9 @@ struct RealToolRunTests {
         #expect(h.layout.observed?.readFrom == HostReader.manifestName)
         #expect(h.observedAgrees == true)
         #expect(h.judgesObserved)
-        let drift = try #require(h.result.findings.first { $0.rule == LayoutRuleID.modelDrift.rawValue })
+        let drift = try #require(h.result.findings.first { $0.rule == .layout(.modelDrift) })
         #expect(drift.status == .pass, "\(drift.message)")
-        let folio = try #require(h.result.findings.first { $0.rule == RuleID.folioVmemmapAlign.rawValue })
+        let folio = try #require(h.result.findings.first { $0.rule == .config(.folioVmemmapAlign) })
         #expect(folio.address == witness)
 
         // The replay reports the same layout.observed as the root run in the guest did.
@@ -138,7 +138,7 @@ struct RealToolRunTests {
         let h = try hostCheck(dir)
         #expect(h.layout.observed?.pfnToPage0 == witness + 0x20_0000)
         #expect(h.observedAgrees == false)
-        let drift = try #require(h.result.findings.first { $0.rule == LayoutRuleID.modelDrift.rawValue })
+        let drift = try #require(h.result.findings.first { $0.rule == .layout(.modelDrift) })
         #expect(drift.status == .fail && drift.severity == .error)
         #expect(drift.message.contains(hex(witness + 0x20_0000)))
         #expect(drift.message.contains("release 7.2.13+deb14-"))

@@ -35,7 +35,7 @@ struct UpgradePreviewTests {
         let h = try previewCheck(hostFixture("2node-equal"))
         // The check itself: the 6.1 formulas, folio rule skipped.
         #expect(h.result.config.kernel.label == "6.1")
-        #expect(h.result.findings.first { $0.rule == "folio-vmemmap-align" }?.status == .skip)
+        #expect(h.result.findings.first { $0.rule == .config(.folioVmemmapAlign) }?.status == .skip)
         let p = try #require(h.preview)
         #expect(p.kernel.label == FormulaTable.newestRelease.seen)
         #expect(p.kernel.label == "7.3")
@@ -43,13 +43,13 @@ struct UpgradePreviewTests {
         #expect(p.comparedWith == "6.1")
         #expect(!p.requested)
         #expect(p.result.config.pagingMode == .level4)
-        let f = try #require(p.result.findings.first { $0.rule == "folio-vmemmap-align" })
+        let f = try #require(p.result.findings.first { $0.rule == .config(.folioVmemmapAlign) })
         #expect(f.status == .pass)
         #expect(f.required == maxFolioVmemmapAlignX86)
         #expect(f.address == vmemmapBaseL4 + pudSize)
         #expect(f.actualAlignment == pudSize)
         #expect(p.pfnToPage0 == vmemmapBaseL4 + pudSize)
-        #expect(p.differs == ["folio-vmemmap-align"])
+        #expect(p.differs == [.folioVmemmapAlign])
         #expect(p.summary == "upgrade preview (kernel 7.3 formulas; this host runs 6.1.0-56-amd64): folio-vmemmap-align would pass: pfn_to_page(0) 0xffffea0040000000 is 1 GiB aligned (guaranteed for every KASLR slot), 256 MiB required")
     }
 
@@ -57,7 +57,7 @@ struct UpgradePreviewTests {
         var o = Overrides()
         o.kaslr = false
         let p = try #require(try previewCheck(hostFixture("2node-equal"), overrides: o).preview)
-        let f = try #require(p.result.findings.first { $0.rule == "folio-vmemmap-align" })
+        let f = try #require(p.result.findings.first { $0.rule == .config(.folioVmemmapAlign) })
         #expect(f.status == .pass)
         #expect(f.address == vmemmapBaseL4)
         #expect(f.actualAlignment == 1 << 41) // 0xffffea0000000000: lowest set bit 41
@@ -70,7 +70,7 @@ struct UpgradePreviewTests {
         let without = try previewCheck(hostFixture("2node-equal"), preview: .off)
         #expect(without.preview == nil)
         #expect(with.result.findings == without.result.findings)
-        #expect(with.result.status() == without.result.status())
+        #expect(FailPolicy.error.verdict(with.result).status == FailPolicy.error.verdict(without.result).status)
         #expect(with.notes == without.notes)
     }
 
@@ -94,9 +94,9 @@ struct UpgradePreviewTests {
         var o = Overrides()
         o.kernel = try KernelTarget.parse("6.12")
         let h = try previewCheck(dir, overrides: o, preview: .release(.v7_1))
-        #expect(h.result.status() == .pass)
+        #expect(FailPolicy.error.verdict(h.result).status == "pass")
         let p71 = try #require(h.preview)
-        let f71 = try #require(p71.result.findings.first { $0.rule == "folio-vmemmap-align" })
+        let f71 = try #require(p71.result.findings.first { $0.rule == .config(.folioVmemmapAlign) })
         #expect(f71.status == .fail)
         #expect(f71.address == UInt64(0xffff_8d80_0000_0000) - 0x80000 * 64)
         #expect(f71.actualAlignment == 32 << 20)
@@ -105,7 +105,7 @@ struct UpgradePreviewTests {
         let p73 = try #require(try previewCheck(dir, overrides: o).preview)
         #expect(p73.kernel.label == "7.3")
         #expect(p73.pfnToPage0 == hexValue(real["pfn_to_page0"]))
-        #expect(p73.result.findings.first { $0.rule == "folio-vmemmap-align" }?.status == .pass)
+        #expect(p73.result.findings.first { $0.rule == .config(.folioVmemmapAlign) }?.status == .pass)
         #expect(p73.summary.hasSuffix("pfn_to_page(0) 0xffff8d8000000000 instead of 0xffff8d7ffe000000 under the kernel 6.12 formulas"))
     }
 

@@ -87,10 +87,10 @@ import Testing
         #expect(r.base.guaranteedAlignment == 1 << 30)
         #expect(r.derived.actualAlignment == 1 << 30)
         // MAX_FOLIO_VMEMMAP_ALIGN = 2^22 * 64 = 256 MiB divides 1 GiB: the check passes, and says KASLR.
-        let f = try #require(r.findings.first { $0.rule == "folio-vmemmap-align" })
+        let f = try #require(r.findings.first { $0.rule == .config(.folioVmemmapAlign) })
         #expect(f.status == .pass)
         #expect(f.message.contains("KASLR"))
-        #expect(r.config.assumed.contains { $0.contains("KASLR slot") })
+        #expect(r.config.assumed.contains { $0.description.contains("KASLR slot") })
     }
 
     @Test("flatmem says no rule applies") func flatmemSaysNoRuleApplies() throws {

@@ -14,7 +14,7 @@ struct HonestNotesTests {
         if let v = c.vmemmapBaseOverride { used.insert(v) }
         // The base formula's own inputs (e.g. s390's CONFIG_KERNEL_IMAGE_BASE) were used too.
         for m in r.base.formula.matches(of: /0x[0-9a-f]+/) { used.insert(UInt64(m.output.dropFirst(2), radix: 16)!) }
-        for entry in c.assumed + c.notes {
+        for entry in c.assumed.map(\.description) + c.notes.map(\.description) {
             for m in entry.matches(of: /0x[0-9a-f]+/) {
                 let v = UInt64(m.output.dropFirst(2), radix: 16)!
                 #expect(used.contains(v), "\(what): '\(entry)' names \(hex(v)), which this check did not use")
@@ -72,11 +72,11 @@ struct HonestNotesTests {
         guard case let .config(base) = try KconfigFile.load(path: fixture("kconfig/riscv64-6.18-handwritten.config")).derive() else {
             Issue.record("no config"); return
         }
-        #expect(base.assumed.contains { $0.hasPrefix("DRAM start 0x80000000") }) // the default, before the override
+        #expect(base.assumed.contains { $0.description.hasPrefix("DRAM start 0x80000000") }) // the default, before the override
         var o = Overrides()
         o.dramBase = 0x8020_0000
         let c = try base.applying(o)
-        #expect(!c.assumed.contains { $0.hasPrefix("DRAM start") })
+        #expect(!c.assumed.contains { $0.description.hasPrefix("DRAM start") })
         #expect(c.dramBase == 0x8020_0000)
     }
 

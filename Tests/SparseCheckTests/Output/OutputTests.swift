@@ -171,7 +171,7 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
         w.begin(RunInfo(command: .sweep, policy: .error))
         let n = SARIFWriter.maxResults + 7
         for i in 0..<n {
-            var g = ReportGroup(rule: i == 3 ? "folio-vmemmap-align-v2" : "folio-vmemmap-align", severity: i == 3 ? .info : .error,
+            var g = ReportGroup(rule: i == 3 ? .config(.folioVmemmapAlignV2) : .config(.folioVmemmapAlign), severity: i == 3 ? .info : .error,
                                 source: "riscv64-sv39", isKconfig: false, kernel: "7.1", count: i == 5 ? 1 : UInt64(2 + i % 3))
             g.mode = "m\(i)"
             w.add(g)
@@ -262,7 +262,7 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
         let w = GitHubWriter(out: out)
         w.begin(RunInfo(command: .sweep, policy: .error))
         for i in 0..<25 {
-            var g = ReportGroup(rule: "folio-vmemmap-align", severity: .error, source: "p\(i)", isKconfig: false, kernel: "7.1", count: 3)
+            var g = ReportGroup(rule: .config(.folioVmemmapAlign), severity: .error, source: "p\(i)", isKconfig: false, kernel: "7.1", count: 3)
             g.command = "memmap-check check --preset p\(i)"
             w.add(g)
         }

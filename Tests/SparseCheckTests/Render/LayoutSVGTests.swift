@@ -89,18 +89,18 @@ struct LayoutSVGTests {
             #expect(e.first?.attrs["data-nodes"] == ([s.owner] + s.others).map(String.init).joined(separator: " "))
             #expect(e.first?.attrs["data-memory-block"] == s.memoryBlock.map(String.init))
         }
-        for (i, f) in h.result.findings.enumerated() where f.rule == LayoutRuleID.nodeMemmapOffnode.rawValue {
+        for (i, f) in h.result.findings.enumerated() where f.rule == .layout(.nodeMemmapOffnode) {
             let e = svg.with("id", "finding-\(i)")
-            #expect(e.first?.attrs["data-rule"] == f.rule)
+            #expect(e.first?.attrs["data-rule"] == f.rule.rawValue)
             #expect(e.first?.attrs["data-address"] == f.address.map(hex))
             #expect(svg.with("data-label-for", "finding-\(i)").count == 1, "its label")
         }
-        for f in h.result.findings where f.rule == LayoutRuleID.nodeMemoryless.rawValue {
+        for f in h.result.findings where f.rule == .layout(.nodeMemoryless) {
             guard case let .array(ids)? = f.details["nodes"], case let .int(id)? = ids.first else { Issue.record("nodes"); continue }
-            #expect(svg.with("data-rule", f.rule).contains { $0.attrs["data-node"] == "\(id)" && $0.attrs["data-list"] == nil })
+            #expect(svg.with("data-rule", f.rule.rawValue).contains { $0.attrs["data-node"] == "\(id)" && $0.attrs["data-list"] == nil })
         }
         // ... and every finding in the list, in order.
-        #expect(svg.with("data-list", "true").map { $0.attrs["data-rule"]! } == h.result.findings.map(\.rule))
+        #expect(svg.with("data-list", "true").map { $0.attrs["data-rule"]! } == h.result.findings.map(\.rule.rawValue))
 
         // The vmemmap panel: boundaries are multiples of MAX_FOLIO_VMEMMAP_ALIGN; the base's alignment is stated.
         let align = h.result.derived.maxFolioVmemmapAlign
