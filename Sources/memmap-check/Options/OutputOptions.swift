@@ -10,17 +10,18 @@ extension FailPolicy: ExpressibleByArgument {
 
 /// `check --format`.
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, jsonl, junit, sarif
+    case text, json, jsonl, junit, sarif, prometheus
 
     static func parse(_ s: String) throws -> CheckFormat {
         guard let f = CheckFormat(rawValue: s.lowercased()) else {
-            throw InputError("--format \(s)", expected: "text, json, jsonl, junit or sarif\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
+            throw InputError("--format \(s)", expected: "text, json, jsonl, junit, sarif or prometheus\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
         }
         return f
     }
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
+        if self == .prometheus { return PrometheusWriter(out: out) }
+        return ReportFormat(rawValue: rawValue)!.writer(out) // every other case is a ReportFormat
     }
 }
 
@@ -35,10 +36,31 @@ enum SweepFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// `host --format`.
 enum HostFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, svg
+    case text, json, svg, prometheus
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
+        if self == .prometheus { return PrometheusWriter(out: out) }
+        return ReportFormat(rawValue: rawValue)!.writer(out) // every other case is a ReportFormat
+    }
+}
+
+/// `--output FILE` (host, check, fleet): the report on stdout, or in FILE written atomically
+/// (a temporary file beside it, renamed over it), as node_exporter's textfile collector requires.
+struct OutputFile {
+    let path: String?
+
+    /// Where the writer writes: stdout, or memory until `finish()`.
+    let stream: SparseCheck.OutputStream
+
+    init(_ path: String?) {
+        self.path = path
+        stream = SparseCheck.OutputStream(fd: path == nil ? 1 : -1)
+    }
+
+    /// Writes FILE (nothing to do for stdout).
+    func finish() throws {
+        stream.flush()
+        if let path { try AtomicFile.write(path, stream.captured) }
     }
 }
 

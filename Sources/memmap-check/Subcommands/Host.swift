@@ -22,8 +22,12 @@ struct Host: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...) instead of the live system; libnuma is not consulted.", valueName: "dir"))
     var root: String?
 
-    @Option(name: .long, help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).")
+    @Option(name: .long, help: "Output format: text, json, svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file), or prometheus (text exposition format for node_exporter's textfile collector; docs/fleet.md).")
     var format: HostFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Write the report to this file instead of stdout, atomically (a temporary file in the same directory renamed over it), as node_exporter's textfile collector requires.", valueName: "file"),
+            completion: .file())
+    var output: String?
 
     @Option(name: .long, help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; --kernel instead replaces the running release's formulas in the check itself.", valueName: "release"))
     var previewKernel: String?
@@ -53,10 +57,12 @@ struct Host: ParsableCommand {
         let h = try HostRun.check(files, preset: options.preset, overrides: options.overrides,
                                   numa: files.isLive ? LibNuma() : nil, preview: previewRequest())
         let policy = FailPolicy.error
-        let writer = format.writer(SparseCheck.OutputStream())
+        let file = OutputFile(output)
+        let writer = format.writer(file.stream)
         writer.begin(RunInfo(command: .host, policy: policy))
         writer.add(h)
         writer.end(nil)
+        try file.finish()
         if policy.verdict(h.result) == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }
