@@ -147,17 +147,19 @@ public struct PromExposition: Sendable {
     }
 
     /// Each rule once, in the order of first appearance, with the worst status of its findings and the
-    /// first finding that carries alignments.
+    /// first finding that carries an alignment (required or actual; a skipped rule may carry only the
+    /// actual one).
     static func byRule(_ findings: [Finding]) -> [(rule: String, severity: Severity, status: Status, aligned: Finding?)] {
         var order: [String] = []
         var by: [String: (Severity, Status, Finding?)] = [:]
         func rank(_ s: Status) -> Int { s == .fail ? 2 : (s == .pass ? 1 : 0) }
+        func aligns(_ f: Finding) -> Bool { f.required != nil || f.actualAlignment != nil }
         for f in findings {
             if let (sev, st, a) = by[f.rule] {
-                by[f.rule] = (max(sev, f.severity), rank(f.status) > rank(st) ? f.status : st, a ?? (f.required != nil ? f : nil))
+                by[f.rule] = (max(sev, f.severity), rank(f.status) > rank(st) ? f.status : st, a ?? (aligns(f) ? f : nil))
             } else {
                 order.append(f.rule)
-                by[f.rule] = (f.severity, f.status, f.required != nil ? f : nil)
+                by[f.rule] = (f.severity, f.status, aligns(f) ? f : nil)
             }
         }
         return order.map { ($0, by[$0]!.0, by[$0]!.1, by[$0]!.2) }
