@@ -48,7 +48,7 @@ public struct FleetHost: Sendable {
             if c.sparsememVmemmap {
                 if h.judgesObserved {
                     r.base = hex(h.result.derived.vmemmap) + " (observed)"
-                } else if c.kaslr {
+                } else if c.baseRandomized {
                     r.base = "KASLR slot, \(Units.human(h.result.derived.actualAlignment)) aligned (modelled)"
                 } else {
                     r.base = hex(h.result.derived.vmemmap) + " (modelled)"

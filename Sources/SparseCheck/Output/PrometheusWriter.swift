@@ -66,7 +66,7 @@ public enum PromFamily: String, CaseIterable, Sendable {
         case .actualAlignment:
             return "The largest power of two dividing the pfn_to_page(0) a rule judged (under KASLR: guaranteed for every slot), in bytes."
         case .pfnToPage0:
-            return "pfn_to_page(0) as modelled from the kernel's formulas and as observed in kernel memory (label address, hexadecimal); judged says which one the rules judged; with kaslr true the modelled address is the worst slot the randomisation can produce, not the value. Always 1."
+            return "pfn_to_page(0) as modelled from the kernel's formulas and as observed in kernel memory (label address, hexadecimal); judged says which one the rules judged; with randomized true KASLR moves the base at boot and the modelled address is the worst slot the randomisation can produce, not the value. Always 1."
         case .observedAvailable:
             return "1 when the real pfn_to_page(0) was read from kernel memory (root on a live host) or from a capture's record, else 0."
         case .observedAgrees:
@@ -178,11 +178,11 @@ public struct PromExposition: Sendable {
         addRules(h.result.findings, hl)
         if c.sparsememVmemmap {
             sample(.pfnToPage0, hl + [("base", "modelled"), ("address", hex(h.modelled.derived.vmemmap)),
-                                      ("judged", h.judgesObserved ? "false" : "true"), ("kaslr", c.kaslr ? "true" : "false")], 1)
+                                      ("judged", h.judgesObserved ? "false" : "true"), ("randomized", c.baseRandomized ? "true" : "false")], 1)
         }
         if let o = h.layout.observed {
             sample(.pfnToPage0, hl + [("base", "observed"), ("address", hex(o.pfnToPage0)),
-                                      ("judged", h.judgesObserved ? "true" : "false"), ("kaslr", c.kaslr ? "true" : "false")], 1)
+                                      ("judged", h.judgesObserved ? "true" : "false"), ("randomized", c.baseRandomized ? "true" : "false")], 1)
         }
         sample(.observedAvailable, hl, h.layout.observed != nil ? 1 : 0)
         if let a = h.observedAgrees { sample(.observedAgrees, hl, a ? 1 : 0) }
@@ -215,7 +215,7 @@ public struct PromExposition: Sendable {
             addRules(r.findings, m)
             if r.config.sparsememVmemmap {
                 sample(.pfnToPage0, m + [("base", "modelled"), ("address", hex(r.derived.vmemmap)), ("judged", "true"),
-                                         ("kaslr", r.config.kaslr ? "true" : "false")], 1)
+                                         ("randomized", r.config.baseRandomized ? "true" : "false")], 1)
             }
         }
     }

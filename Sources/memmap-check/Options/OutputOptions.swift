@@ -20,8 +20,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     }
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        if self == .prometheus { return PrometheusWriter(out: out) }
-        return ReportFormat(rawValue: rawValue)!.writer(out) // every other case is a ReportFormat
+        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
     }
 }
 
@@ -39,8 +38,7 @@ enum HostFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, svg, prometheus
 
     func writer(_ out: SparseCheck.OutputStream) -> any ReportWriter {
-        if self == .prometheus { return PrometheusWriter(out: out) }
-        return ReportFormat(rawValue: rawValue)!.writer(out) // every other case is a ReportFormat
+        ReportFormat(rawValue: rawValue)!.writer(out) // every case is a ReportFormat
     }
 }
 
