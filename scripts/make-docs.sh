@@ -61,3 +61,25 @@ if [ -n "$chrome" ]; then
 else
     echo "make-docs: no headless Chromium (apt-get install chromium): docs/sweep-all.png not regenerated" >&2
 fi
+
+# A small fleet's page (docs/fleet.md): the host fixtures, the captures memmap-check wrote in qemu
+# guests and three real captures, screenshotted at 1200 px (exit 1 would only mean a capture fails).
+status=0
+"$bin" fleet Tests/Fixtures/hosts Tests/Fixtures/real-tool Tests/Fixtures/real/riscv64-sv39-numa2 \
+    Tests/Fixtures/real/arm64-va48 Tests/Fixtures/real/ppc64le-radix --format html --jobs 2 >"${TMPDIR:-/tmp}/fleet-small.html" || status=$?
+if [ "$status" -gt 1 ]; then
+    echo "make-docs: memmap-check fleet failed (exit $status)" >&2
+    exit "$status"
+fi
+if [ -n "$chrome" ]; then
+    sed 's#</body>#<script>document.title=String(document.documentElement.scrollHeight)</script></body>#' \
+        "${TMPDIR:-/tmp}/fleet-small.html" >"$tmp/measure-fleet.html"
+    height=$("$chrome" "$@" --window-size=1200,800 --dump-dom "file://$tmp/measure-fleet.html" 2>/dev/null |
+        sed -n 's:.*<title>\([0-9][0-9]*\)</title>.*:\1:p')
+    "$chrome" "$@" --window-size="1200,${height:-1400}" --screenshot="$PWD/docs/fleet-small.png" \
+        "file://${TMPDIR:-/tmp}/fleet-small.html" >/dev/null 2>&1
+    echo "wrote docs/fleet-small.png"
+else
+    echo "make-docs: no headless Chromium (apt-get install chromium): docs/fleet-small.png not regenerated" >&2
+fi
+rm -f "${TMPDIR:-/tmp}/fleet-small.html"

@@ -101,6 +101,15 @@ install -D -m 0644 "$dist/completions/_memmap-check" "$root/usr/share/zsh/vendor
 install -D -m 0644 "$dist/completions/memmap-check.fish" "$root/usr/share/fish/vendor_completions.d/memmap-check.fish"
 install -D -m 0644 CHANGELOG.md "$root/usr/share/doc/memmap-check/changelog"
 gzip -9n "$root/usr/share/doc/memmap-check/changelog"
+# --- fleet monitoring (docs/fleet.md): systemd units, Prometheus rules and their test, maintainer
+# scripts that enable and start nothing (contrib/debian/postinst) ---
+install -D -m 0644 contrib/systemd/memmap-check.service "$root/lib/systemd/system/memmap-check.service"
+install -D -m 0644 contrib/systemd/memmap-check.timer "$root/lib/systemd/system/memmap-check.timer"
+install -D -m 0644 contrib/prometheus/memmap-check.rules.yml "$root/usr/share/memmap-check/prometheus/memmap-check.rules.yml"
+install -D -m 0644 contrib/prometheus/memmap-check.rules.test.yml "$root/usr/share/memmap-check/prometheus/memmap-check.rules.test.yml"
+install -D -m 0644 docs/fleet.md "$root/usr/share/doc/memmap-check/fleet.md"
+for s in postinst prerm postrm; do install -D -m 0755 "contrib/debian/$s" "$root/DEBIAN/$s"; done
+# --- end fleet monitoring ---
 install -d -m 0755 "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<EOF
 Package: memmap-check

@@ -2,7 +2,7 @@
 // warm-up each), every run in its own process so its peak RSS (wait4 rusage) is its own, and reports the
 // median and spread over the runs, throughput, peak memory and the ratio to the reference.
 //
-//     swift run -c release --static-swift-stdlib --scratch-path .build-static memmap-bench [--runs N] [--only a,b] [--tree DIR]
+//     swift run -c release --static-swift-stdlib --scratch-path .build-static memmap-bench [--runs N] [--only a,b] [--tree DIR] [--fleet DIR]
 //
 // Benchmarks live in `registry` below; the sweep benchmark is one more entry there.
 import BenchRef
@@ -96,6 +96,38 @@ struct Context {
     var tool: String   // the memmap-check executable next to this one
     var bench: String  // this executable
     var tree: String   // the synthetic 24 TiB tree
+    var fleet: String  // the fleet of captures (fleetCopies copies of every committed real capture)
+}
+
+/// The fleet benchmark's size: every committed real capture (19 in Tests/Fixtures/real, 2 written by
+/// memmap-check in Tests/Fixtures/real-tool) this many times, hard-linked (`cp -al`) under --fleet DIR.
+let fleetCopies = 48
+
+/// The repository this file is in.
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The committed captures, relative to the repository root.
+func committedCaptures(_ repo: String) -> [String] {
+    let fm = FileManager.default
+    let real = ((try? fm.contentsOfDirectory(atPath: repo + "/Tests/Fixtures/real")) ?? []).sorted()
+        .filter { fm.fileExists(atPath: "\(repo)/Tests/Fixtures/real/\($0)/sys") }.map { "Tests/Fixtures/real/\($0)" }
+    let tool = ((try? fm.contentsOfDirectory(atPath: repo + "/Tests/Fixtures/real-tool")) ?? []).sorted()
+        .filter { fm.fileExists(atPath: "\(repo)/Tests/Fixtures/real-tool/\($0)/capture") }.map { "Tests/Fixtures/real-tool/\($0)/capture" }
+    return real + tool
+}
+
+/// FLEET/copy-NN/NAME for every committed capture, hard links to the repository's files.
+func makeFleet(_ dir: String, repo: String) throws {
+    let caps = committedCaptures(repo)
+    guard !caps.isEmpty else { throw BenchError.failed("no captures under \(repo)/Tests/Fixtures") }
+    for i in 1...fleetCopies {
+        let copy = String(format: "%@/copy-%02d", dir, i)
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for c in caps {
+            let name = c.hasSuffix("/capture") ? "tool-" + ((c as NSString).deletingLastPathComponent as NSString).lastPathComponent : (c as NSString).lastPathComponent
+            _ = try run(["cp", "-al", repo + "/" + c, copy + "/" + name])
+        }
+    }
 }
 
 /// Every benchmark, in the order they run.
@@ -163,6 +195,19 @@ func registry(_ c: Context) -> [Benchmark] {
         reference: Side(label: "C formatter, one thread", argv: [c.bench, "--child", "jsonl-c", "\(jsonlDRAMGiB)"]),
         target: "at least 1 M lines/s, within 5x of the C formatter",
         check: { a, b in a.output == b.output ? nil : "records differ in the first 64 KiB" }))
+    // Fleet throughput: every capture under --fleet DIR (the committed captures x fleetCopies) judged by
+    // one `fleet` process on two threads, against what an operator does without it: one `host --root`
+    // process per capture, two at a time (xargs -P 2). Both write the Prometheus format.
+    let captures = committedCaptures(repoRoot).count
+    let fleetCount = Double(fleetCopies * captures)
+    list.append(Benchmark(
+        name: "fleet",
+        what: "fleet over \(Int(fleetCount)) captures (the \(captures) committed real captures x \(fleetCopies), hard links), --jobs 2, --format prometheus",
+        items: fleetCount, unit: "captures",
+        subject: Side(label: "memmap-check fleet --jobs 2", argv: [c.tool, "fleet", c.fleet, "--jobs", "2", "--format", "prometheus"]),
+        reference: Side(label: "host --root per capture, xargs -P 2",
+                        argv: ["sh", "-c", "ls -d \"$0\"/*/* | xargs -P 2 -I{} \"$1\" host --root {} --format prometheus", c.fleet, c.tool]),
+        target: "faster than a process per capture; memory flat in the number of captures"))
     return list
 }
 
@@ -380,7 +425,7 @@ func selfPath() -> String {
 func main() throws {
     var args = Array(CommandLine.arguments.dropFirst())
     if args.first == "--child", args.count == 3 { return try child(args[1], args[2]) }
-    var runs = 7, only: Set<String>?, tree = "/tmp/memmap-synth-24t"
+    var runs = 7, only: Set<String>?, tree = "/tmp/memmap-synth-24t", fleet = "/tmp/memmap-fleet"
     while !args.isEmpty {
         let a = args.removeFirst()
         guard let v = args.first else { throw BenchError.failed("\(a): expected a value") }
@@ -389,18 +434,23 @@ func main() throws {
         case "--runs": guard let n = Int(v), n > 0 else { throw BenchError.failed("--runs \(v): expected a positive number") }; runs = n
         case "--only": only = Set(v.split(separator: ",").map(String.init))
         case "--tree": tree = v
-        default: throw BenchError.failed("\(a): expected --runs N, --only NAMES or --tree DIR")
+        case "--fleet": fleet = v
+        default: throw BenchError.failed("\(a): expected --runs N, --only NAMES, --tree DIR or --fleet DIR")
         }
     }
     let bench = selfPath()
     let dir = (bench as NSString).deletingLastPathComponent
-    let ctx = Context(tool: dir + "/memmap-check", bench: bench, tree: tree)
+    let ctx = Context(tool: dir + "/memmap-check", bench: bench, tree: tree, fleet: fleet)
     let list = registry(ctx).filter { only?.contains($0.name) ?? true }
     if list.contains(where: { $0.name == "host-24tib" }) && !FileManager.default.fileExists(atPath: tree + "/sys/devices/system/memory") {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/gen-synthetic-host.py").path
         print("generating the 24 TiB tree in \(tree) (python3 \(script); a few minutes, about 1.4 M inodes)")
         _ = try run(["python3", script, tree])
+    }
+    if list.contains(where: { $0.name == "fleet" }) && !FileManager.default.fileExists(atPath: fleet + "/copy-01") {
+        print("making the fleet in \(fleet) (\(fleetCopies) hard-linked copies of \(committedCaptures(repoRoot).count) captures)")
+        try makeFleet(fleet, repo: repoRoot)
     }
     print("memmap-bench: \(runs) runs per side after one warm-up, alternating subject and reference; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, load \(String(format: "%.2f", loadavg()))")
     for b in list { try measure(b, runs: runs) }

@@ -17,7 +17,7 @@ struct MemmapCheck: ParsableCommand {
               3  the environment cannot answer
             """,
         version: ToolVersion.current,
-        subcommands: [HostCommand.self, CheckCommand.self, SweepCommand.self, MergeCommand.self, ExplainCommand.self, PresetsCommand.self, CaptureCommand.self])
+        subcommands: [HostCommand.self, CheckCommand.self, SweepCommand.self, FleetCommand.self, MergeCommand.self, ExplainCommand.self, PresetsCommand.self, CaptureCommand.self])
 
     /// Parses and runs, mapping every outcome onto the documented exit codes: usage errors, which
     /// swift-argument-parser would report as 64, are 2 here, and every error is one line.

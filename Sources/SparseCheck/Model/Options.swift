@@ -17,6 +17,7 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
     case kconfig, root, format, jobs, shard, summary, list
     case failOn = "fail-on"
     case quiet, explain, output
+    case mapsDir = "maps-dir"
     case sarifRoot = "sarif-root", sarifPresetFile = "sarif-preset-file"
     case previewKernel = "preview-kernel", noPreview = "no-preview"
 

@@ -2,7 +2,7 @@
 /// supports (`check`, `sweep` and `host` declare their own `--format` choices) and asks this for the
 /// writer, so a format has one constructor.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, jsonl, junit, sarif, html, svg
+    case text, json, jsonl, junit, sarif, html, svg, prometheus
 
     public func writer(_ out: OutputStream) -> any ReportWriter {
         switch self {
@@ -13,6 +13,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .sarif: return SARIFWriter(out: out)
         case .html: return HTMLWriter(out: out)
         case .svg: return SVGWriter(out: out)
+        case .prometheus: return PrometheusWriter(out: out)
         }
     }
 }

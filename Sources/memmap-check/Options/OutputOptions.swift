@@ -20,11 +20,11 @@ extension ReportFormatChoice {
 
 /// `check --format`.
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoice {
-    case text, json, jsonl, junit, sarif
+    case text, json, jsonl, junit, sarif, prometheus
 
     static func parse(_ s: String) throws -> CheckFormat {
         guard let f = CheckFormat(rawValue: s.lowercased()) else {
-            throw InputError("\(OptionName.format.flag) \(s)", expected: "text, json, jsonl, junit or sarif\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
+            throw InputError("\(OptionName.format.flag) \(s)", expected: "text, json, jsonl, junit, sarif or prometheus\(s.lowercased() == "html" ? " (html is the sweep report: memmap-check sweep --format html)" : "")")
         }
         return f
     }
@@ -36,6 +36,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoic
         case .jsonl: return .jsonl
         case .junit: return .junit
         case .sarif: return .sarif
+        case .prometheus: return .prometheus
         }
     }
 }
@@ -58,14 +59,35 @@ enum SweepFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoic
 
 /// `host --format`.
 enum HostFormat: String, ExpressibleByArgument, CaseIterable, ReportFormatChoice {
-    case text, json, svg
+    case text, json, svg, prometheus
 
     var report: ReportFormat {
         switch self {
         case .text: return .text
         case .json: return .json
         case .svg: return .svg
+        case .prometheus: return .prometheus
         }
+    }
+}
+
+/// `--output FILE` (host, check, fleet): the report on stdout, or in FILE written atomically
+/// (a temporary file beside it, renamed over it), as node_exporter's textfile collector requires.
+struct OutputFile {
+    let path: String?
+
+    /// Where the writer writes: stdout, or memory until `finish()`.
+    let stream: SparseCheck.OutputStream
+
+    init(_ path: String?) {
+        self.path = path
+        stream = SparseCheck.OutputStream(fd: path == nil ? 1 : -1)
+    }
+
+    /// Writes FILE (nothing to do for stdout).
+    func finish() throws {
+        stream.flush()
+        if let path { try AtomicFile.write(path, stream.captured) }
     }
 }
 

@@ -11,9 +11,13 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), or sarif (SARIF 2.1.0).", valueName: "format"),
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), sarif (SARIF 2.1.0), or prometheus (text exposition format; docs/fleet.md).", valueName: "format"),
             transform: CheckFormat.parse)
     var format: CheckFormat = .text
+
+    @Option(name: .customLong(OptionName.output.long), help: ArgumentHelp("Write the report to this file instead of stdout, atomically (a temporary file in the same directory renamed over it).", valueName: "file"),
+            completion: .file())
+    var outputFile: String?
 
     @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
     var kconfig: String?
@@ -30,7 +34,8 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var info = output.runInfo(.check)
         info.explain = explain
-        let writers: [any ReportWriter] = [format.writer(SparseCheck.OutputStream())] + (output.annotations(text: format == .text).map { [$0] } ?? [])
+        let file = OutputFile(outputFile)
+        let writers: [any ReportWriter] = [format.writer(file.stream)] + (output.annotations(text: format == .text).map { [$0] } ?? [])
         let outcome = try options.configuration(kconfig: kconfig)
         var failed = false
         var results: [CheckResult] = []
@@ -48,6 +53,7 @@ struct CheckCommand: ParsableCommand {
             }
             w.end(nil)
         }
+        try file.finish()
         if failed { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

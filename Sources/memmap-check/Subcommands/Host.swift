@@ -23,8 +23,12 @@ struct HostCommand: ParsableCommand {
     @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...), or the tar `capture -o` or `memmap-capture -o` wrote, instead of the live system; libnuma is not consulted.", valueName: "dir"))
     var root: String?
 
-    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).")
+    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file), or prometheus (text exposition format for node_exporter's textfile collector; docs/fleet.md).")
     var format: HostFormat = .text
+
+    @Option(name: .customLong(OptionName.output.long), help: ArgumentHelp("Write the report to this file instead of stdout, atomically (a temporary file in the same directory renamed over it), as node_exporter's textfile collector requires.", valueName: "file"),
+            completion: .file())
+    var output: String?
 
     @Option(name: .customLong(OptionName.previewKernel.long), help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; \(OptionName.kernel.flag) instead replaces the running release's formulas in the check itself.", valueName: "release"),
             transform: OptionParser.kernel(.previewKernel))
@@ -54,10 +58,12 @@ struct HostCommand: ParsableCommand {
         let h = try HostRun.check(files, preset: options.preset, overrides: options.overrides,
                                   numa: files.isLive ? LibNuma() : nil, preview: previewRequest)
         let policy = FailPolicy.error
-        let writer = format.writer(SparseCheck.OutputStream())
+        let file = OutputFile(output)
+        let writer = format.writer(file.stream)
         writer.begin(RunInfo(command: .host, policy: policy))
         writer.add(h)
         writer.end(nil)
+        try file.finish()
         if policy.verdict(h.result) == .fail { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

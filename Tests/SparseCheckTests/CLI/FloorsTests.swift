@@ -106,7 +106,7 @@ enum Floors {
         "Sweep": ["Model", "Mirror", "Host", "Rules"],
         "Output": ["Model", "Mirror", "Host", "Rules", "Sweep"],
         "Render": ["Model", "Host", "Rules", "Sweep", "Output"],
-        "Run": ["Model", "Host", "Rules", "Output", "Render"],
+        "Run": ["Model", "Host", "Rules", "Sweep", "Output", "Render"],
     ]
 
     /// The edges not in `allowed`: (from, to, the references that make it, as `name@file`).
