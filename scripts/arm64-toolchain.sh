@@ -3,8 +3,8 @@
 # Debian unstable's Swift (`swiftlang` 6.2.3; the machine's own Swift has no aarch64 runtime) in an
 # amd64 unstable chroot, against an arm64 unstable chroot mounted read-only at /sysroot as the target's
 # sysroot (its static Swift runtime, glibc, libnuma, zlib, libstdc++). Both chroots live outside git,
-# in $ARM64_CHROOTS (default /var/tmp/memmap-check-arm64): about 8 GB, about 12 minutes to set up
-# (debootstrap of the arm64 one runs its second stage under qemu-user). The steps and the errors met
+# in $ARM64_CHROOTS (default /var/tmp/memmap-check-arm64): about 6.5 GB, 12 minutes to set up on an idle
+# machine, about 45 on a busy one (the arm64 one's second stage and dpkg run under qemu-user). The steps and the errors met
 # on the way are in docs/arm64.md.
 #
 # Usage:

@@ -13,9 +13,9 @@
 #
 # With --arch arm64 (on an x86_64 Debian machine, as root) it cross-builds the whole tool for arm64
 # instead, with Debian unstable's Swift 6.2.3 (scripts/arm64-toolchain.sh: two chroots outside git, set
-# up on first use, about 12 minutes; then 2-3 minutes a build), fully static (-static-executable: glibc,
-# the Swift runtime, Foundation, libnuma, zlib and libstdc++ inside; no NEEDED entry, no loader), and
-# writes, next to the native files (which it leaves alone):
+# up on first use, 12-45 minutes; then 2-10 minutes a build, by the machine's load), fully static
+# (-static-executable: glibc, the Swift runtime, Foundation, libnuma, zlib and libstdc++ inside; no
+# NEEDED entry, no loader), and writes, next to the native files (which it leaves alone):
 #   dist/memmap-check-arm64                   the binary: runs on any arm64 (aarch64) Linux
 #   dist/memmap-check_<version>_arm64.deb     binary, man page and completions; no Depends
 # checking that `file` names ARM aarch64 and static linking, that readelf lists no NEEDED library, and
@@ -23,7 +23,7 @@
 #
 # Usage: scripts/package.sh [--arch ARCH]  ARCH: this machine's (default) or arm64.
 #   Needs: swift, libnuma-dev, zlib1g-dev, dpkg-deb, gzip; with --arch arm64: root, the Debian archive,
-#   binutils (readelf, file).
+#   binutils (readelf), file. docs/arm64.md: how it is built and what it gives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,7 +90,7 @@ build_arm64() {
     local scratch=.build-arm64 tc=scripts/arm64-toolchain.sh started bin out dir
     [ "$(id -u)" = 0 ] || { echo "package.sh: --arch arm64 needs root (its toolchain runs in chroots)" >&2; exit 1; }
     if ! "$tc" status >/dev/null; then
-        echo "== the arm64 toolchain chroots are missing: scripts/arm64-toolchain.sh setup (about 12 minutes, once)"
+        echo "== the arm64 toolchain chroots are missing: scripts/arm64-toolchain.sh setup (12-45 minutes, once)"
         "$tc" setup
     fi
     # -resource-dir: the static runtime (static-executable-args.lnk, swiftrt.o); -sdk to swiftc as well as
