@@ -160,5 +160,6 @@ case ${1:-} in
     status) if complete; then echo "complete: $root"; else echo "missing or incomplete: $root"; exit 1; fi ;;
     run) shift; [ $# -gt 0 ] || die "run: no command given"; run "$@" ;;
     -h | --help) usage ;;
-    *) usage >&2; exit 2 ;;
+    "") usage >&2; exit 2 ;;
+    *) echo "arm64-toolchain.sh: unknown command '$1' (expected setup, status, run CMD... or --help)" >&2; exit 2 ;;
 esac
