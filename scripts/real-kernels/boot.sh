@@ -4,9 +4,11 @@
 # unpacks what comes back into DIR (default $KWORK/captures/ARCH-SCENARIO, or
 # $KWORK/tool-runs/ARCH-SCENARIO with --tool, $KWORK/collector-runs/ARCH-SCENARIO with --collector):
 # console.log, qemu.txt, out/ (capture/, kread.txt, collector/ ...).
+# --tool PATH: a memmap-check for the guest's machine, run in the guest before kread (init.sh):
+# dist/memmap-check for amd64, dist/memmap-check-arm64 (scripts/package.sh --arch arm64) for arm64.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-[ $# -ge 2 ] || { sed -n 2,5p "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n 2,7p "$0"; exit 2; }
 ARCH=$1 SCENARIO=$2; shift 2
 TOOL="" COLLECTOR="" OUTDIR=""
 while [ $# -gt 0 ]; do case "$1" in

@@ -1,10 +1,12 @@
 #!/bin/bash
 # build-initramfs.sh ARCH SCENARIO OUT.cpio.gz [--tool PATH] [--collector PATH]
 # A busybox initramfs whose /init (init.sh) captures what `memmap-check host` reads and what kread
-# reads through /proc/kcore. With --tool, PATH (a memmap-check binary for this arch) and every
-# library `ldd` lists are copied in, and /init runs it as root and as nobody. With --collector, PATH
-# (a static memmap-capture for this arch, scripts/build-collectors.sh) is copied in and /init runs it
-# as root first, before anything else reads kernel memory.
+# reads through /proc/kcore. With --tool, PATH (a memmap-check binary for this arch: `file` must name
+# the guest's machine) is copied in with every library `ldd` lists (none for a static binary such as
+# `scripts/package.sh --arch arm64`'s dist/memmap-check-arm64; a dynamic binary of another machine is
+# refused, since this machine's ldd cannot list its libraries), and /init runs it as root and as nobody.
+# With --collector, PATH (a static memmap-capture for this arch, scripts/build-collectors.sh) is
+# copied in and /init runs it as root first, before anything else reads kernel memory.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 ARCH=$1 SCENARIO=$2 OUT=$3; shift 3
@@ -27,10 +29,16 @@ if [ -f "$CFG" ]; then mkdir -p $R/boot; cp "$CFG" "$R/boot/config-$KREL+$KABI-$
 printf 'ARCH=%s\nSCENARIO=%s\nKREAD_SYMS="%s"\nTOOL_TIMEOUT=%s\n' "$ARCH" "$SCENARIO" "$KREAD_SYMS" "${TOOL_TIMEOUT:-180}" > $R/scenario.env
 [ -z "$COLLECTOR" ] || cp "$COLLECTOR" $R/usr/local/bin/memmap-capture
 if [ -n "$TOOL" ]; then
+  case $KARCH in x86_64) M='x86-64' ;; aarch64) M='ARM aarch64' ;; riscv64) M='RISC-V' ;; ppc64le) M='64-bit PowerPC' ;; s390x) M='S/390' ;; esac
+  info=$(file -bL "$TOOL")
+  grep -q "$M" <<<"$info" || { echo "--tool $TOOL is not a $KARCH binary ($info)" >&2; exit 2; }
   cp "$TOOL" $R/usr/local/bin/memmap-check
-  for lib in $(ldd "$TOOL" | awk '/=>/ {print $3} /^[[:space:]]*\// {print $1}'); do
+  if grep -qE 'statically linked|static-pie linked' <<<"$info"; then :
+  elif [ "$KARCH" != "$(uname -m)" ]; then
+    echo "--tool $TOOL is a dynamic $KARCH binary: its libraries cannot be listed here (build it static)" >&2; exit 2
+  else for lib in $(ldd "$TOOL" | awk '/=>/ {print $3} /^[[:space:]]*\// {print $1}'); do
     [ -f "$lib" ] || continue
     mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"
-  done
+  done; fi
 fi
 (cd $R && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT"

@@ -296,16 +296,24 @@ public final class TreeDir {
         // One read: a regular file or a sysfs attribute shorter than the buffer comes whole in one read (a
         // short read of a regular file is its end; kernfs hands over the whole attribute at once), which
         // saves the read() that would only return 0. A full buffer goes to the bounded reader.
-        var k: Int
-        repeat {
-            k = buf.withUnsafeMutableBytes { read(f, $0.baseAddress!, $0.count) }
-        } while k < 0 && errno == EINTR
+        let k = readBuffer(f)
         if k < 0 {
             let r = "\(rel)/\(prefix)\(id)/\(name)"
             throw HostFileError.unreadable(files.display(r), String(cString: strerror(errno)))
         }
         if k < buf.count { return try buf.withUnsafeBufferPointer { try body(trimmedASCII(UnsafeBufferPointer(rebasing: $0[0..<k]))) } }
         return try slow() // as long as the buffer: the bounded reader applies the cap
+    }
+
+    /// One read() of `f` into `buf`, retried on EINTR: the byte count, or -1 with errno set. (A function
+    /// returning the count, so that `withText` holds it in a `let`: Swift 6.2.3's SIL verifier, in
+    /// assertions builds such as Debian's, rejected a `var k: Int` first assigned in a repeat-while loop
+    /// and then captured by a closure, "memory is not initialized".)
+    private func readBuffer(_ f: Int32) -> Int {
+        while true {
+            let k = buf.withUnsafeMutableBytes { read(f, $0.baseAddress!, $0.count) }
+            if k >= 0 || errno != EINTR { return k }
+        }
     }
 
 }

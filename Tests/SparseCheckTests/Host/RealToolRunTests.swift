@@ -3,7 +3,7 @@ import Testing
 @testable import SparseCheck
 
 // memmap-check itself run inside Debian 7.2.13 guests under qemu (Fixtures/real-tool, from
-// scripts/real-kernels/boot.sh ARCH SCENARIO --tool dist/memmap-check): as root `host --format json`
+// scripts/real-kernels/boot.sh ARCH SCENARIO --tool dist/memmap-check, dist/memmap-check-arm64 on arm64): as root `host --format json`
 // and `capture`, as nobody `host --format json`, and kread's independent /proc/kcore reading after
 // them. Each README.txt has the command lines.
 
