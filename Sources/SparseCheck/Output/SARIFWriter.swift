@@ -56,9 +56,11 @@ public final class SARIFWriter: ReportWriter {
         return (Array(repeating: "..", count: r.count - i) + a[i...]).joined(separator: "/")
     }
 
-    /// The location of a group: the .config line that decides it, or the preset's line in the preset file.
+    /// The location of a group: the .config file (as given, relative to the root; never the mode, which is
+    /// in the message, properties and fingerprint) at the line that decides it, or the preset's line in
+    /// the preset file.
     func location(_ g: ReportGroup) -> (uri: String, line: Int) {
-        if g.isKconfig { return (Self.relative(g.source, root: root), g.line ?? 1) }
+        if g.isKconfig { return (Self.relative(g.file ?? g.source, root: root), g.line ?? 1) }
         if let f = run.presetFile {
             let line = presetLines?.firstIndex { $0.contains(g.source) }.map { $0 + 1 } ?? 1
             return (Self.relative(f, root: root), line)
