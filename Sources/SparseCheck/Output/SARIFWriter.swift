@@ -94,7 +94,12 @@ public final class SARIFWriter: ReportWriter {
                 ("shortDescription", .object([("text", .string(r.rawValue))])),
                 ("defaultConfiguration", .object([("level", .string(level(r.severity)))])),
             ])
-        }
+        } + [.object([
+            ("id", .string(Checker.releaseRule)),
+            ("name", .string(Checker.releaseRule)),
+            ("shortDescription", .object([("text", .string("a kernel release newer than the newest modelled: checked with the newest formulas"))])),
+            ("defaultConfiguration", .object([("level", .string(level(.warning)))])),
+        ])]
         return .object([
             ("name", .string("memmap-check")),
             ("version", .string(ToolVersion.current)),
@@ -111,8 +116,8 @@ public final class SARIFWriter: ReportWriter {
         if let m = g.message { text += ": \(m)" }
         if let f = g.fix { text += " Fix: \(f)" }
         if let c = g.command { text += " Reproduce: \(c)" }
-        let ruleIndex = RuleID.allCases.firstIndex { $0.rawValue == g.rule }
-            ?? LayoutRuleID.allCases.firstIndex { $0.rawValue == g.rule }.map { RuleID.allCases.count + $0 } ?? 0
+        let ids = RuleID.allCases.map(\.rawValue) + LayoutRuleID.allCases.map(\.rawValue) + [Checker.releaseRule]
+        let ruleIndex = ids.firstIndex(of: g.rule) ?? 0
         return .object([
             ("ruleId", .string(g.rule)),
             ("ruleIndex", .uint(UInt64(ruleIndex))),

@@ -1,3 +1,5 @@
+internal import CSparse
+
 public enum RuleID: String, CaseIterable, Sendable {
     case folioVmemmapAlign = "folio-vmemmap-align"
     case folioVmemmapAlignV2 = "folio-vmemmap-align-v2"
@@ -102,6 +104,19 @@ extension SparseConfig {
     /// Rejects a configuration the kernel would not build or the arithmetic cannot represent, naming
     /// the option that sets the offending value.
     public func validate() throws {
+        try validateFields()
+        // A DRAM start the sparse model cannot hold (cs_max_physmem_check: mm/sparse.c
+        // mminit_validate_memmodel_limits() cuts memory starting at or above 1 << MAX_PHYSMEM_BITS to nothing).
+        if baseDependsOnDRAM, vmemmapBaseOverride == nil, let d = dramBase {
+            var m = mirror
+            if cs_max_physmem_check(&m.cfg, d) != CS_OK {
+                throw InputError("\(OptionName.dramBase.flag) \(hex(d))",
+                                 expected: "a DRAM start below 1 << MAX_PHYSMEM_BITS (\(maxPhysmemBits)) = \(hex(1 << UInt64(maxPhysmemBits))) on \(arch.rawValue) (mm/sparse.c mminit_validate_memmodel_limits() drops memory starting above it)")
+            }
+        }
+    }
+
+    private func validateFields() throws {
         guard let (field, reason) = mirror.rejection() else { return }
         let from = " (preset \(preset))"
         switch field {
@@ -200,6 +215,22 @@ public enum Checker {
         try config.pagingModeVariants().map(check)
     }
 
+    /// The finding for a release newer than the newest modelled: the check still runs on the newest
+    /// formulas, and this warning (so `--fail-on warning` stops on it) names the release and those formulas.
+    public static let releaseRule = "release-modelled"
+
+    static func releaseBeyondTable(_ config: SparseConfig) -> Finding? {
+        guard config.kernel.beyondTable else { return nil }
+        let newest = FormulaTable.newestRelease.seen
+        let forms = config.kernel.formulas
+        let used = ["compound_info_has_mask(): \(forms.mask.rawValue)", "riscv " + forms.riscvAlignText,
+                    "LoongArch vmemmap " + forms.loongarchText, forms.encodeBoundText + " in " + forms.encodeSite]
+        return Finding(
+            rule: releaseRule, status: .fail, severity: .warning,
+            message: "kernel \(config.kernel.release.seen) is newer than the newest modelled release \(newest): checked with \(newest)'s formulas (\(used.joined(separator: "; "))), which no one has held against \(config.kernel.release.seen)'s source",
+            fix: "check the release's definitions with scripts/kernel-drift.sh LINUX_SOURCE_DIR, or pass --kernel \(newest) to accept \(newest)'s formulas")
+    }
+
     /// Validates `config`, computes its base, and evaluates every config rule.
     public static func check(_ config0: SparseConfig) throws -> CheckResult {
         let config = config0.withReportedAssumptions()
@@ -221,6 +252,7 @@ public enum Checker {
         if let why = config.kernel.caveat {
             for i in findings.indices where findings[i].status != .skip { findings[i].message += "; \(why)" }
         }
+        if let f = releaseBeyondTable(config) { findings.append(f) }
         return CheckResult(config: config, base: base, derived: d, findings: findings)
     }
 
