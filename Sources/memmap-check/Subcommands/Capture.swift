@@ -7,7 +7,7 @@ struct Capture: ParsableCommand {
         abstract: "Copy the files `host` reads into DIR, so `host --root DIR` replays this host's layout.",
         discussion: "DIR must be new or empty. A manifest (memmap-check-capture.json) records the kernel release, page size, time, what libnuma said and which files could not be read.")
 
-    @Argument(help: ArgumentHelp("The directory to write (new or empty).", valueName: "dir"))
+    @Argument(help: ArgumentHelp("The directory to write (new or empty).", valueName: "dir"), completion: .directory)
     var dir: String
 
     func validate() throws {

@@ -19,13 +19,13 @@ struct Host: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...) instead of the live system; libnuma is not consulted.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...) instead of the live system; libnuma is not consulted.", valueName: "dir"), completion: .directory)
     var root: String?
 
-    @Option(name: .long, help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).")
+    @Option(name: .long, help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).", completion: Complete.formats(HostFormat.self))
     var format: HostFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; --kernel instead replaces the running release's formulas in the check itself.", valueName: "release"))
+    @Option(name: .long, help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; --kernel instead replaces the running release's formulas in the check itself.", valueName: "release"), completion: Complete.kernels)
     var previewKernel: String?
 
     @Flag(name: .customLong("no-preview"), help: "Omit the upgrade preview.")
