@@ -105,3 +105,19 @@ public struct Derived: Equatable, Sendable {
     public var buildOK2026: Bool
     public var encodingOK: Bool
 }
+
+extension SparseConfig {
+    /// A short label for a configuration: the values that tell sweep combinations apart.
+    public var label: String {
+        var parts = ["kernel \(kernel.label)"] + (pagingMode.map { [$0.rawValue] } ?? []) + ["\(Units.human(pageSize)) pages", "section 2^\(sectionSizeBits)",
+                     "struct page \(structPageSize)", "HVO \(hvo ? "on" : "off")"]
+        if let o = maxFolioOrderOverride { parts.append("MAX_FOLIO_ORDER \(o)") }
+        if let v = vmemmapBaseOverride {
+            parts.append("vmemmap \(hex(v))")
+        } else if baseDependsOnDRAM, let d = dramBase {
+            parts.append("DRAM \(hex(d))")
+        }
+        if kaslr { parts.append("KASLR") }
+        return "\(preset) [\(parts.joined(separator: ", "))]"
+    }
+}

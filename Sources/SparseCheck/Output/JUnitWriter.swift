@@ -14,7 +14,7 @@ public final class JUnitWriter: ReportWriter {
 
     public func add(_ r: CheckResult) {
         for f in r.findings where f.status == .skip {
-            cases.append("<testcase classname=\"\(xmlEscape(Report.label(r.config)))\" name=\"\(f.rule)\"><skipped message=\"\(xmlEscape(f.reason ?? f.message))\"/></testcase>")
+            cases.append("<testcase classname=\"\(xmlEscape(r.config.label))\" name=\"\(f.rule)\"><skipped message=\"\(xmlEscape(f.reason ?? f.message))\"/></testcase>")
             skipped += 1
         }
         ReportGroup.groups(r, command: nil).forEach(add)

@@ -67,20 +67,3 @@ public final class OutputStream {
 
     deinit { flush() }
 }
-
-
-extension Report {
-    /// A short label for a configuration: the values that tell sweep combinations apart.
-    public static func label(_ c: SparseConfig) -> String {
-        var parts = ["kernel \(c.kernel.label)"] + (c.pagingMode.map { [$0.rawValue] } ?? []) + ["\(Units.human(c.pageSize)) pages", "section 2^\(c.sectionSizeBits)",
-                     "struct page \(c.structPageSize)", "HVO \(c.hvo ? "on" : "off")"]
-        if let o = c.maxFolioOrderOverride { parts.append("MAX_FOLIO_ORDER \(o)") }
-        if let v = c.vmemmapBaseOverride {
-            parts.append("vmemmap \(hex(v))")
-        } else if c.baseDependsOnDRAM, let d = c.dramBase {
-            parts.append("DRAM \(hex(d))")
-        }
-        if c.kaslr { parts.append("KASLR") }
-        return "\(c.preset) [\(parts.joined(separator: ", "))]"
-    }
-}

@@ -330,7 +330,7 @@ private struct Page {
         if let c = try? sweep.config(at: g.firstIndex) {
             w.open("p")
             w.element("strong", text: "Smallest: ")
-            w.text(Report.label(c))
+            w.text(c.label)
             w.close()
             if let f = (try? Checker.check(c))?.findings.first(where: { $0.rule == g.rule.rawValue }) {
                 w.element("p", [("class", "message")], text: f.message)

@@ -46,7 +46,7 @@ public enum Explain {
         let S = c.structPageSize
         var l: [String] = []
         func yn(_ b: Bool) -> String { b ? "y" : "n" }
-        l.append("configuration: \(Report.label(c))")
+        l.append("configuration: \(c.label)")
         l.append("PAGE_SIZE = 1 << PAGE_SHIFT = 1 << \(c.pageShift) = \(c.pageSize)")
         switch rule {
         case .folioVmemmapAlign, .folioVmemmapAlignV2:

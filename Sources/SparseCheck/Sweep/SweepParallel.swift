@@ -106,7 +106,7 @@ extension SweepSummary {
         func fill<R>(_ g: inout FailingGroup<R>) {
             guard g.example == nil else { return }
             let c = try? sweep.config(at: g.firstIndex)
-            g.example = c.map(Report.label) ?? ""
+            g.example = c.map(\.label) ?? ""
             g.command = sweep.checkCommand(at: g.firstIndex)
             if let c {
                 let findings = sweep.spec.layout.flatMap { L in try? LayoutChecker.check(L, config: c).result.findings }
