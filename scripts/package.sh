@@ -76,10 +76,17 @@ date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F) # the commit's date: 
     --output-directory "$scratch/manual" >>"$scratch/generate-manual.log" 2>&1 || { cat "$scratch/generate-manual.log" >&2; exit 1; }
 page=$scratch/manual/memmap-check.1
 [ -s "$page" ] || { cat "$scratch/generate-manual.log" >&2; echo "package.sh: generate-manual wrote no memmap-check.1" >&2; exit 1; }
-cp "$page" "$dist/memmap-check.1"
+# A blank line in a man page is a groff warning ("Empty input line", on every `man memmap-check`, and
+# lintian's groff-message): the help text's paragraph breaks become mdoc's paragraph macro.
+sed 's/^[[:space:]]*$/.Pp/' "$page" >"$dist/memmap-check.1"
+if command -v groff >/dev/null; then
+    warnings=$(LC_ALL=C.UTF-8 MANROFFSEQ='' groff -mandoc -ww -z -Tutf8 "$dist/memmap-check.1" 2>&1 || true)
+    [ -z "$warnings" ] || { echo "package.sh: groff warns on the man page:" >&2; echo "$warnings" >&2; exit 1; }
+fi
 
 echo "== completions"
-"$dist/memmap-check" --generate-completion-script bash >"$dist/completions/memmap-check.bash"
+# bash completions are sourced, not run: no hashbang (lintian: bash-completion-with-hashbang).
+"$dist/memmap-check" --generate-completion-script bash | sed '1{/^#!/d}' >"$dist/completions/memmap-check.bash"
 "$dist/memmap-check" --generate-completion-script zsh >"$dist/completions/_memmap-check"
 "$dist/memmap-check" --generate-completion-script fish >"$dist/completions/memmap-check.fish"
 
@@ -95,24 +102,40 @@ chmod 0644 "$root/usr/share/man/man1/memmap-check.1.gz"
 install -D -m 0644 "$dist/completions/memmap-check.bash" "$root/usr/share/bash-completion/completions/memmap-check"
 install -D -m 0644 "$dist/completions/_memmap-check" "$root/usr/share/zsh/vendor-completions/_memmap-check"
 install -D -m 0644 "$dist/completions/memmap-check.fish" "$root/usr/share/fish/vendor_completions.d/memmap-check.fish"
-install -D -m 0644 CHANGELOG.md "$root/usr/share/doc/memmap-check/changelog"
-gzip -9n "$root/usr/share/doc/memmap-check/changelog"
+# The maintainer: DEBFULLNAME and DEBEMAIL as dch reads them, else the author of the commit built.
+maintainer_name=${DEBFULLNAME:-$(git log -1 --format=%an 2>/dev/null || true)}
+maintainer_mail=${DEBEMAIL:-$(git log -1 --format=%ae 2>/dev/null || true)}
+[ -n "$maintainer_name" ] && [ -n "$maintainer_mail" ] ||
+    { echo "package.sh: no maintainer: set DEBFULLNAME and DEBEMAIL (or build from a git checkout)" >&2; exit 1; }
+maintainer="$maintainer_name <$maintainer_mail>"
+doc=$root/usr/share/doc/memmap-check
+install -d -m 0755 "$doc"
+# The Debian changelog (a native package: changelog.gz), the CHANGELOG.md section of this version.
+python3 scripts/debian-changelog.py CHANGELOG.md "$version" "$maintainer" | gzip -9n >"$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"
+# What the static binary carries and under which licenses (machine-readable, DEP-5).
+sed "s|@MAINTAINER@|$maintainer|" packaging/deb/copyright >"$doc/copyright"
+chmod 0644 "$doc/copyright"
+install -D -m 0644 packaging/deb/lintian-overrides "$root/usr/share/lintian/overrides/memmap-check"
 install -d -m 0755 "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<EOF
 Package: memmap-check
 Version: $version
 Architecture: $arch
-Maintainer: memmap-check maintainers <memmap-check@localhost>
+Maintainer: $maintainer
 Installed-Size: $(du -k -s "$root/usr" | cut -f1)
 Depends: libc6${glibc:+ (>= $glibc)}
 Section: admin
 Priority: optional
-Description: check that the Linux memmap is aligned as the sparse memory model needs
- memmap-check mirrors the kernel's SPARSEMEM / SPARSEMEM_VMEMMAP arithmetic and checks
- that the struct page array is aligned for mask-encoded compound pages (Linux 7.1),
- for one configuration (check), many (sweep, a CI gate) or the running host's NUMA
- layout (host). Statically linked: needs only the C library.
+Description: check that the Linux memmap is aligned as the sparse model needs
+ memmap-check mirrors the kernel's SPARSEMEM / SPARSEMEM_VMEMMAP arithmetic
+ and checks that the struct page array is aligned for mask-encoded compound
+ pages (Linux 7.1), for one configuration (check), many (sweep, a CI gate) or
+ the running host's NUMA layout (host). Statically linked: needs only the C
+ library.
 EOF
+(cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/md5sums"
 deb=$dist/memmap-check_${version}_${arch}.deb
 dpkg-deb --root-owner-group -Zgzip -z9 --build "$root" "$deb" >/dev/null
 dpkg-deb --info "$deb" | sed -n '/Package:/,/Depends:/p'
