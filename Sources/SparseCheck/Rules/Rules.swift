@@ -1,5 +1,3 @@
-internal import CSparse
-
 public enum RuleID: String, CaseIterable, Sendable {
     case folioVmemmapAlign = "folio-vmemmap-align"
     case folioVmemmapAlignV2 = "folio-vmemmap-align-v2"
@@ -108,8 +106,7 @@ extension SparseConfig {
         // A DRAM start the sparse model cannot hold (cs_max_physmem_check: mm/sparse.c
         // mminit_validate_memmodel_limits() cuts memory starting at or above 1 << MAX_PHYSMEM_BITS to nothing).
         if baseDependsOnDRAM, vmemmapBaseOverride == nil, let d = dramBase {
-            var m = mirror
-            if cs_max_physmem_check(&m.cfg, d) != CS_OK {
+            if !mirror.holdsPhysical(d) {
                 throw InputError("\(OptionName.dramBase.flag) \(hex(d))",
                                  expected: "a DRAM start below 1 << MAX_PHYSMEM_BITS (\(maxPhysmemBits)) = \(hex(1 << UInt64(maxPhysmemBits))) on \(arch.rawValue) (mm/sparse.c mminit_validate_memmodel_limits() drops memory starting above it)")
             }
