@@ -13,10 +13,19 @@ let package = Package(
     targets: [
         // The C mirror of the kernel's sparse/vmemmap arithmetic: pure, header-only, no I/O.
         .target(name: "CSparse"),
-        // The host shim (libnuma): the only C code that asks the running host anything.
+        // The host shim's libnuma part: the only C code that links libnuma.
         .target(
             name: "CHost",
             linkerSettings: [.linkedLibrary("numa")]
+        ),
+        // What a capture holds, defined once (files, running facts, the observed base through the
+        // bounded /proc/kcore reader), for `memmap-check capture` and the static `memmap-capture`.
+        // libc only: scripts/build-collectors.sh cross-compiles it for every architecture.
+        .target(name: "CCapture"),
+        // `memmap-capture DIR`: the collector without Swift or libnuma.
+        .executableTarget(
+            name: "memmap-capture",
+            dependencies: ["CCapture"]
         ),
         // A bounded gunzip over the system zlib (zlib1g-dev), for /proc/config.gz.
         .target(
@@ -25,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "SparseCheck",
-            dependencies: ["CSparse", "CHost", "CZlib"]
+            dependencies: ["CSparse", "CHost", "CCapture", "CZlib"]
         ),
         .executableTarget(
             name: "memmap-check",
@@ -54,7 +63,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SparseCheckTests",
-            dependencies: ["SparseCheck", "CSparse", "memmap-check", "memmap-fuzz"]
+            dependencies: ["SparseCheck", "CSparse", "memmap-check", "memmap-fuzz", "memmap-capture"]
         ),
     ],
     swiftLanguageModes: [.v6]

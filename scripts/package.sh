@@ -7,11 +7,15 @@
 #   dist/memmap-check.1                       man page (swift-argument-parser's generate-manual)
 #   dist/completions/{memmap-check.bash,_memmap-check,memmap-check.fish}
 #   dist/memmap-check_<version>_<arch>.deb    all of the above, Depends: libc6 only
+#   dist/memmap-capture-{amd64,arm64,riscv64,ppc64el,s390x}
+#                                             the static collector (no Swift, no libnuma), built with
+#                                             Debian's cross compilers by scripts/build-collectors.sh
 # The build uses its own scratch path (.build-release), so the default .build stays as it is, and
 # passes the static-linking flags on the command line, so Package.swift (and `swift test`, and the
 # package as a dependency) are unchanged.
 #
-# Usage: scripts/package.sh            Needs: swift, libnuma-dev, zlib1g-dev, dpkg-deb, gzip.
+# Usage: scripts/package.sh            Needs: swift, libnuma-dev, zlib1g-dev, dpkg-deb, gzip, and the
+#                                      cross compilers scripts/build-collectors.sh names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -140,6 +144,9 @@ deb=$dist/memmap-check_${version}_${arch}.deb
 dpkg-deb --root-owner-group -Zgzip -z9 --build "$root" "$deb" >/dev/null
 dpkg-deb --info "$deb" | sed -n '/Package:/,/Depends:/p'
 dpkg-deb --contents "$deb" | awk '{print $6}'
+
+echo "== collectors: dist/memmap-capture-<arch> (static C, every architecture; scripts/build-collectors.sh)"
+scripts/build-collectors.sh
 
 echo "== dist"
 ls -l "$dist" "$dist/completions"

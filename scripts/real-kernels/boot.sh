@@ -1,15 +1,17 @@
 #!/bin/bash
-# boot.sh ARCH SCENARIO [--tool PATH] [--out DIR]
+# boot.sh ARCH SCENARIO [--tool PATH] [--collector PATH] [--out DIR]
 # Boots Debian's linux-binary-$KREL+$KABI-FLAVOUR under qemu (TCG) with the capture initramfs and
 # unpacks what comes back into DIR (default $KWORK/captures/ARCH-SCENARIO, or
-# $KWORK/tool-runs/ARCH-SCENARIO with --tool): console.log, qemu.txt, out/ (capture/, kread.txt, ...).
+# $KWORK/tool-runs/ARCH-SCENARIO with --tool, $KWORK/collector-runs/ARCH-SCENARIO with --collector):
+# console.log, qemu.txt, out/ (capture/, kread.txt, collector/ ...).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 [ $# -ge 2 ] || { sed -n 2,5p "$0"; exit 2; }
 ARCH=$1 SCENARIO=$2; shift 2
-TOOL="" OUTDIR=""
+TOOL="" COLLECTOR="" OUTDIR=""
 while [ $# -gt 0 ]; do case "$1" in
   --tool) TOOL=$(readlink -f "$2"); shift 2 ;;
+  --collector) COLLECTOR=$(readlink -f "$2"); shift 2 ;;
   --out) OUTDIR=$2; shift 2 ;;
   *) echo "unknown option $1" >&2; exit 2 ;; esac; done
 arch_info "$ARCH"
@@ -41,11 +43,12 @@ case "$ARCH:$SCENARIO" in
   *) echo "unknown scenario '$SCENARIO' for $ARCH (see README.md)" >&2; exit 2 ;;
 esac
 if [ -z "$OUTDIR" ]; then
-  if [ -n "$TOOL" ]; then OUTDIR=$KWORK/tool-runs/$ARCH-$SCENARIO; else OUTDIR=$KWORK/captures/$ARCH-$SCENARIO; fi
+  if [ -n "$TOOL" ]; then OUTDIR=$KWORK/tool-runs/$ARCH-$SCENARIO
+  elif [ -n "$COLLECTOR" ]; then OUTDIR=$KWORK/collector-runs/$ARCH-$SCENARIO; else OUTDIR=$KWORK/captures/$ARCH-$SCENARIO; fi
 fi
 rm -rf "$OUTDIR"; mkdir -p "$OUTDIR"
 INITRD=$OUTDIR/initrd.cpio.gz
-"$HERE/build-initramfs.sh" "$ARCH" "$SCENARIO" "$INITRD" ${TOOL:+--tool "$TOOL"}
+"$HERE/build-initramfs.sh" "$ARCH" "$SCENARIO" "$INITRD" ${TOOL:+--tool "$TOOL"} ${COLLECTOR:+--collector "$COLLECTOR"}
 CMD="$QEMU $M -m $MEM -smp $SMP -kernel $KERNEL -initrd $INITRD -append '$APPEND' -display none -vga none -no-reboot -monitor none -serial file:$OUTDIR/console.log"
 [ "$ARCH" = s390x ] && CMD=${CMD/ -vga none/}
 {
@@ -55,6 +58,7 @@ CMD="$QEMU $M -m $MEM -smp $SMP -kernel $KERNEL -initrd $INITRD -append '$APPEND
   echo "append: $APPEND"
   echo "command: $CMD"
   if [ -n "$TOOL" ]; then echo "tool: $TOOL (sha256 $(sha256sum "$TOOL" | cut -c1-16))"; fi
+  if [ -n "$COLLECTOR" ]; then echo "collector: $COLLECTOR (sha256 $(sha256sum "$COLLECTOR" | cut -c1-16); $(file -b "$COLLECTOR" | cut -d, -f1-2))"; fi
 } > "$OUTDIR/qemu.txt"
 start=$(date +%s)
 eval timeout 1200 $CMD < /dev/null > "$OUTDIR/qemu.stdout" 2>&1 || echo "qemu exit $?" >> "$OUTDIR/qemu.txt"

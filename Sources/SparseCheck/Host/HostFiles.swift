@@ -1,4 +1,5 @@
 import Foundation
+internal import CCapture
 
 /// Why a host file could not be used. Every case names the file (relative to the tree) in `description`.
 public enum HostFileError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -47,10 +48,31 @@ public struct HostFiles: Sendable {
     public static let btfCap = 16 << 20
 
     /// The live system.
-    public init() { root = nil }
+    public init() { root = nil; tarPath = nil }
 
-    /// A captured tree; throws `InputError` when DIR is not a readable directory.
+    /// The capture tar a tree was extracted from (`--root FILE.tar`); reports name it, not the
+    /// temporary directory.
+    public let tarPath: String?
+    /// How reports name the tree: the tar, the directory, or nil for the live system.
+    public var label: String? { tarPath ?? root }
+
+    /// A captured tree, or a capture tar (`capture -o FILE.tar`, `memmap-capture -o FILE.tar`)
+    /// extracted into a temporary directory removed at exit; throws `InputError` when DIR is neither.
     public init(root dir: String) throws {
+        var fst = stat()
+        if stat(dir, &fst) == 0, (fst.st_mode & S_IFMT) == S_IFREG, ccap_is_tar(dir) != 0 {
+            let tmp = NSTemporaryDirectory() + "memmap-check-root-\(getpid())-\(UUID().uuidString)"
+            ExtractedTrees.shared.add(tmp)
+            var err = [CChar](repeating: 0, count: 1024)
+            guard ccap_tar_extract(dir, tmp, &err, err.count) == 0, let real = HostFiles.realPath(tmp) else {
+                let why = err.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                throw InputError("--root \(dir)", expected: "a capture tar (\(why))")
+            }
+            root = real
+            tarPath = dir
+            return
+        }
+        tarPath = nil
         guard let real = HostFiles.realPath(dir) else {
             throw InputError("--root \(dir)", expected: "an existing directory holding a captured tree (sys/..., proc/...)")
         }
@@ -324,4 +346,30 @@ public func formatIDList<S: Sequence>(_ ids: S) -> String where S.Element == Int
         i = j + 1
     }
     return parts.joined(separator: ",")
+}
+
+/// The temporary trees `--root FILE.tar` extracted, removed when the process exits.
+final class ExtractedTrees: @unchecked Sendable {
+    static let shared = ExtractedTrees()
+    private let lock = NSLock()
+    private var dirs: [String] = []
+    private var registered = false
+
+    func add(_ dir: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        dirs.append(dir)
+        if !registered {
+            registered = true
+            atexit { ExtractedTrees.shared.removeAll() }
+        }
+    }
+
+    func removeAll() {
+        lock.lock()
+        let all = dirs
+        dirs.removeAll()
+        lock.unlock()
+        for d in all { try? FileManager.default.removeItem(atPath: d) }
+    }
 }

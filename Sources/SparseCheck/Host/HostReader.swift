@@ -1,5 +1,6 @@
 import Foundation
 internal import CHost
+internal import CCapture
 
 /// The libnuma questions `host` asks (a protocol so tests can answer them).
 public protocol NumaQuery: Sendable {
@@ -40,7 +41,7 @@ public enum HostReader {
     public static let manifestName = "memmap-check-capture.json"
 
     public static func read(_ files: HostFiles, numa: NumaQuery? = nil) throws -> NodeLayout {
-        var L = NodeLayout(origin: files.root ?? "live")
+        var L = NodeLayout(origin: files.label ?? "live")
         func note(_ name: String, _ rel: String, _ status: String, _ detail: String? = nil) {
             L.sources.append(SourceStatus(name: name, path: files.display(rel), status: status, detail: detail))
         }
@@ -280,13 +281,13 @@ public enum HostReader {
                 }
             }
         } else if !files.isLive {
-            L.numa.note = "libnuma not consulted: reading the captured tree \(files.root!)"
+            L.numa.note = "libnuma not consulted: reading the captured tree \(files.label!)"
         }
 
         // Nothing at all: the environment cannot answer.
         if !nodeTreeOK && !blocksOK && !zoneinfoOK {
             let tried = [nodeDir, memoryDir + "/block_size_bytes", "proc/zoneinfo"].map(files.display).joined(separator: ", ")
-            throw EnvironmentError(files.root ?? "host", problem: "no layout source could be read (\(tried))")
+            throw EnvironmentError(files.label ?? "host", problem: "no layout source could be read (\(tried))")
         }
         if nodes.isEmpty || (nodeDirs.isEmpty && nodes.count == 1 && nodes[0] != nil) {
             // No node directory: one node (0) holding every memory block, wherever the kernel lists them.

@@ -1,5 +1,5 @@
 import Foundation
-internal import CHost
+internal import CCapture
 
 /// Why kernel memory could not be read.
 public struct KcoreError: Error, CustomStringConvertible, Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+internal import CCapture
 
 /// One present section's `section_mem_map` and what it encodes: with SPARSEMEM_VMEMMAP,
 /// sparse_init_one_section() (mm/internal.h, 7.2) stores `mem_map - section_nr_to_pfn(pnum)`, which is
@@ -50,20 +51,31 @@ public enum ObservedReader {
         public var kallsyms = "/proc/kallsyms"
         public var lockdown = "/sys/kernel/security/lockdown"
         public var kptrRestrict = "/proc/sys/kernel/kptr_restrict"
+        /// The kernel's BTF (the collector's section walk takes sizeof(struct mem_section) and
+        /// SECTION_MAP_LAST_BIT from it).
+        public var btf = "/sys/kernel/btf/vmlinux"
         /// Refuse early when not root (the live host); tests reading their own files turn it off.
         public var requireRoot = true
         public init() {}
     }
 
-    /// The variables that give pfn_to_page(0) on an architecture (../shared/reference/real-kernels.md).
+    /// The variables that give pfn_to_page(0) on an architecture (../shared/reference/real-kernels.md):
+    /// the collector's table (CCapture, ccap_symbol_names), so live reads and captures read the same.
     public static func symbolNames(_ arch: Arch) -> [String] {
+        let machine: String
         switch arch {
-        case .x86_64: return ["vmemmap_base", "page_offset_base"]
-        case .riscv64: return ["vmemmap_start_pfn", "phys_ram_base", "satp_mode"]
-        case .arm64: return ["memstart_addr"]
-        case .powerpc64, .s390x: return ["vmemmap"]
-        case .loongarch64: return []
+        case .x86_64: machine = "x86_64"
+        case .riscv64: machine = "riscv64"
+        case .arm64: machine = "aarch64"
+        case .powerpc64: machine = "ppc64le"
+        case .s390x: machine = "s390x"
+        case .loongarch64: machine = "loongarch64"
         }
+        guard let list = ccap_symbol_names(machine) else { return [] }
+        var out: [String] = []
+        var i = 0
+        while let p = list[i] { out.append(String(cString: p)); i += 1 }
+        return out
     }
 
     /// The selected lockdown mode (`none [integrity] confidentiality` -> integrity), or nil.

@@ -1,90 +1,32 @@
 import Foundation
+internal import CCapture
 
-/// `capture DIR`: copies exactly the files `host` reads into a tree `host --root DIR` accepts, plus a
+/// `capture DIR`: what a capture holds is CCapture's (ccapture.h), the same C code the static
+/// `memmap-capture` runs: the files `host` reads, copied into a tree `host --root DIR` accepts, plus a
 /// manifest (`memmap-check-capture.json`: kernel release, machine, page size, time, files that could
-/// not be read, what libnuma said).
+/// not be read, the running facts and, as root, the observed base read through /proc/kcore). This side
+/// adds only what needs Swift or libnuma: what libnuma said, and the model's facts for the section
+/// walk when the kernel's BTF and config do not give them.
 public enum HostCapture {
     public struct Summary: Sendable {
         public var written: Int
         public var unreadable: [String]
         public var manifest: String
-    }
-
-    /// The files `host` reads, relative to `/`, for this host's node and memory-block ids.
-    static func plan(_ src: HostFiles, release: String?) -> (files: [String], links: [(String, String)]) {
-        var files = ["proc/version", "proc/sys/kernel/osrelease", "proc/zoneinfo", "proc/iomem", "proc/cpuinfo", "proc/cmdline",
-                     "proc/config.gz", "sys/kernel/btf/vmlinux", "sys/kernel/mm/transparent_hugepage/hpage_pmd_size"]
-        if let r = release { files.append("boot/config-\(r)") }
-        var links: [(String, String)] = []
-        let nd = HostReader.nodeDir, md = HostReader.memoryDir
-        files += ["possible", "online", "has_memory", "has_cpu", "has_normal_memory"].map { "\(nd)/\($0)" }
-        let nodeNames = ((try? src.list(nd)) ?? []).filter { $0.hasPrefix("node") && Int($0.dropFirst(4)) != nil }
-        for node in nodeNames {
-            files += ["cpulist", "distance", "meminfo"].map { "\(nd)/\(node)/\($0)" }
-            for e in (try? src.list("\(nd)/\(node)")) ?? [] where e.hasPrefix("memory") && Int(e.dropFirst(6)) != nil {
-                links.append(("\(nd)/\(node)/\(e)", "../../memory/\(e)"))
-                links.append(("\(md)/\(e)/\(node)", "../../node/\(node)"))
-            }
-        }
-        files.append("\(md)/block_size_bytes")
-        for e in (try? src.list(md)) ?? [] where e.hasPrefix("memory") && Int(e.dropFirst(6)) != nil {
-            files += ["phys_index", "state", "valid_zones"].map { "\(md)/\(e)/\($0)" }
-        }
-        return (files, links)
+        /// The one-line summary (as memmap-capture prints it).
+        public var line: String
     }
 
     public static func capture(to dir: String, numa: NumaQuery? = LibNuma(),
-                               kernel paths: ObservedReader.Paths = ObservedReader.Paths()) throws -> Summary {
-        let fm = FileManager.default
-        if let existing = try? fm.contentsOfDirectory(atPath: dir), !existing.isEmpty {
-            throw InputError("capture \(dir)", expected: "a new or empty directory (it holds \(existing.count) entries)")
-        }
-        do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw EnvironmentError(dir, problem: "cannot create the capture directory (\(error.localizedDescription))")
-        }
+                               kernel paths: ObservedReader.Paths = ObservedReader.Paths(), tar: String? = nil) throws -> Summary {
         let src = HostFiles()
-        var u = utsname()
-        uname(&u)
-        let release = HostReader.cString(&u.release), machine = HostReader.cString(&u.machine)
-        let (files, links) = plan(src, release: release)
-        var written: [String] = []
-        var unreadable: [(String, String)] = []
-        var missing: [String] = []
-        func write(_ rel: String, _ data: Data) throws {
-            let path = dir + "/" + rel
-            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            guard fm.createFile(atPath: path, contents: data) else {
-                throw EnvironmentError(path, problem: "cannot write into the capture directory")
-            }
-            written.append(rel)
-        }
-        for rel in files {
-            do {
-                let cap = rel.hasSuffix("btf/vmlinux") ? HostFiles.btfCap : (rel.hasSuffix(".gz") || rel.hasPrefix("boot/") ? 4 * HostFiles.textCap : HostFiles.textCap)
-                try write(rel, Data(try src.bytes(rel, cap: cap)))
-            } catch let e as HostFileError {
-                if case .missing = e { missing.append("/" + rel) } else { unreadable.append(("/" + rel, e.description)) }
-            }
-        }
-        for (rel, target) in links {
-            let path = dir + "/" + rel
-            try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if (try? fm.createSymbolicLink(atPath: path, withDestinationPath: target)) != nil { written.append(rel) }
-            else { unreadable.append(("/" + rel, "cannot create symlink")) }
-        }
-        var nodename = u.nodename
-        let unameLine = "Linux \(HostReader.cString(&nodename)) \(release) \(HostReader.cString(&u.version)) \(machine) GNU/Linux\n"
-        try write("uname.txt", Data(unameLine.utf8))
-
-        var libnuma: [(String, JSON)] = []
+        var libnuma: String?
         if let numa {
+            var fields: [(String, JSON)] = []
             let avail = numa.available()
-            libnuma.append(("available", .int(Int64(avail))))
+            fields.append(("available", .int(Int64(avail))))
             if avail >= 0 {
                 let maxNode = numa.maxNode()
-                libnuma.append(("max_node", .int(Int64(maxNode))))
+                fields.append(("max_node", .int(Int64(maxNode))))
                 var nodes: [JSON] = []
                 if maxNode >= 0 {
                     for id in 0...Int(maxNode) where src.exists("\(HostReader.nodeDir)/node\(id)") {
@@ -94,55 +36,69 @@ public enum HostCapture {
                         ]))
                     }
                 }
-                libnuma.append(("nodes", .array(nodes)))
+                fields.append(("nodes", .array(nodes)))
+            }
+            libnuma = JSON.object(fields).serialized(indent: 2).replacingOccurrences(of: "\n", with: "\n  ")
+        }
+        let model = modelFacts(paths)
+        var o = ccap_options()
+        ccap_options_init(&o)
+        var r = ccap_result()
+        let status: Int32 = withCStrings([paths.kcore, paths.kallsyms, paths.lockdown, paths.kptrRestrict, paths.btf,
+                                          "memmap-check", ToolVersion.current, libnuma, tar]) { p in
+            (o.kcore, o.kallsyms, o.lockdown, o.kptr_restrict, o.btf) = (p[0], p[1], p[2], p[3], p[4])
+            (o.collector, o.version, o.libnuma_json, o.tar) = (p[5], p[6], p[7], p[8])
+            o.require_root = paths.requireRoot ? 1 : 0
+            if let m = model {
+                o.mem_section_size = Int32(m.memSectionSize)
+                o.section_map_last_bit = Int32(m.lastBit)
+                o.sparsemem_extreme = m.extreme ? 1 : 0
+                o.sparsemem_vmemmap = m.vmemmap ? 1 : 0
+            }
+            return ccap_capture(dir, &o, &r)
+        }
+        let error = withUnsafeBytes(of: r.error) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        switch status {
+        case CCAP_OK: break
+        case CCAP_EINPUT:
+            // "capture DIR: expected ..." as InputError formats it
+            let parts = error.components(separatedBy: ": expected ")
+            throw InputError(parts[0], expected: parts.dropFirst().joined(separator: ": expected "))
+        default:
+            let parts = error.components(separatedBy: ": ")
+            throw EnvironmentError(parts[0], problem: parts.dropFirst().joined(separator: ": "))
+        }
+        var line = [CChar](repeating: 0, count: 2048)
+        withCStrings([tar]) { p in
+            o.tar = p[0]
+            ccap_summary(dir, &o, &r, &line, line.count)
+        }
+        let manifest = dir + "/" + HostReader.manifestName
+        var unreadable: [String] = []
+        if let d = FileManager.default.contents(atPath: manifest),
+           let m = try? JSONSerialization.jsonObject(with: d) as? [String: Any] {
+            for u in m["unreadable"] as? [[String: Any]] ?? [] {
+                unreadable.append("\(u["path"] as? String ?? "?"): \(u["error"] as? String ?? "?")")
             }
         }
-        if let log = HostReader.liveKernelLog() { try write("dmesg.txt", Data(log.utf8)) }
-        let (observed, running) = observe(paths)
-        let iso = ISO8601DateFormatter().string(from: Date())
-        let manifest = JSON.object([
-            ("schema", .string("memmap-check-capture/1")),
-            ("kernel_release", .string(release)),
-            ("machine", .string(machine)),
-            ("page_size", .uint(UInt64(sysconf(Int32(_SC_PAGESIZE))))),
-            ("time", .string(iso)),
-            ("files", .uint(UInt64(written.count + 1))),
-            ("absent", .array(missing.map { .string($0) })),
-            ("unreadable", .array(unreadable.map { .object([("path", .string($0.0)), ("error", .string($0.1))]) })),
-            ("libnuma", .object(libnuma)),
-            ("running", running),
-        ] + observed)
-        try write(HostReader.manifestName, Data((manifest.serialized(indent: 2) + "\n").utf8))
-        return Summary(written: written.count, unreadable: unreadable.map { "\($0.0): \($0.1)" }, manifest: dir + "/" + HostReader.manifestName)
+        return Summary(written: Int(r.written), unreadable: unreadable, manifest: manifest,
+                       line: line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
     }
 
-    /// The live kernel's observed base and the boot facts a tree cannot carry, for the manifest:
-    /// `observed` (or `observed_unavailable` with the reason) and `running`.
-    static func observe(_ paths: ObservedReader.Paths) -> (observed: [(String, JSON)], running: JSON) {
-        var running: [(String, JSON)] = [("read_as_uid", .uint(UInt64(geteuid()))), ("memmap_check", .string(ToolVersion.current))]
-        guard var layout = try? HostReader.read(HostFiles()) else {
-            return ([("observed_unavailable", .string("the host's layout could not be read"))], .object(running))
-        }
+    /// The model's section-walk facts for this host, used by the collector only where BTF and the
+    /// kernel config are silent.
+    static func modelFacts(_ paths: ObservedReader.Paths) -> (memSectionSize: Int, lastBit: Int, extreme: Bool, vmemmap: Bool)? {
+        guard var layout = try? HostReader.read(HostFiles()) else { return nil }
         HostRun.detectARM64Mode(&layout, HostFiles(), paths)
-        if let k = layout.running.kaslr {
-            running += [("kaslr", .bool(k.value)), ("kaslr_source", .string(k.source))]
-        }
-        if case let .arm64(va)? = layout.running.mode?.value, let s = layout.running.mode?.source {
-            running += [("arm64_va_bits", .uint(UInt64(va))), ("arm64_va_bits_source", .string(s))]
-        }
-        guard let (config, _) = try? layout.config(preset: nil, overrides: Overrides(), files: HostFiles()) else {
-            return ([("observed_unavailable", .string("no configuration for this host"))], .object(running))
-        }
-        switch ObservedReader.read(config, paths: paths) {
-        case let .success(o):
-            var j = ObservedReader.manifestJSON(o)
-            if case var .object(p) = j {
-                p.append(("how", .string("read as uid \(geteuid()) from \(paths.kcore) at the addresses \(paths.kallsyms) gives, by memmap-check \(ToolVersion.current)")))
-                j = .object(p)
-            }
-            return ([("observed", j)], .object(running))
-        case let .failure(e):
-            return ([("observed_unavailable", .string(e.description))], .object(running))
-        }
+        guard let (c, _) = try? layout.config(preset: nil, overrides: Overrides(), files: HostFiles()),
+              let lastBit = try? c.derive(base: 0).sectionMapLastBit else { return nil }
+        return (Int(c.memSectionSize), Int(lastBit), c.sparsememExtreme, c.sparsememVmemmap)
+    }
+
+    /// Runs body with C strings for each (nil stays NULL), valid only inside body.
+    static func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+        let dup = strings.map { $0.map { UnsafePointer(strdup($0)!) } }
+        defer { for p in dup { if let p { free(UnsafeMutablePointer(mutating: p)) } } }
+        return body(dup)
     }
 }

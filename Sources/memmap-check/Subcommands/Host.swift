@@ -19,7 +19,7 @@ struct Host: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...) instead of the live system; libnuma is not consulted.", valueName: "dir"), completion: .directory)
+    @Option(name: .long, help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...), or the tar `capture -o` or `memmap-capture -o` wrote, instead of the live system; libnuma is not consulted.", valueName: "dir"), completion: .file())
     var root: String?
 
     @Option(name: .long, help: "Output format: text, json, or svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file).", completion: Complete.formats(HostFormat.self))

@@ -141,6 +141,8 @@ struct FakeKernel {
         paths.kptrRestrict = dir + "/kptr_restrict"
         paths.lockdown = dir + "/lockdown"
         paths.requireRoot = false
+        // No BTF: the collector's section walk takes the model's sizes (the fake roots use 16 bytes).
+        paths.btf = dir + "/btf"
         if let lockdown { try lockdown.write(toFile: dir + "/lockdown", atomically: true, encoding: .utf8) }
     }
 }
