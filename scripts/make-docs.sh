@@ -1,5 +1,8 @@
 #!/bin/sh
-# Regenerates the pictures under docs/: docs/host-<fixture>.svg for each captured host fixture, and a
+# Regenerates what docs/ and README.md show. First the output of every example in README.md and docs/*.md
+# (scripts/docs-examples.py update: each `$ memmap-check ...` example is rerun from the repository root and
+# its shown output and `# exit N` rewritten, keeping the `...` elisions whose neighbours still match;
+# review the diff, then scripts/check-docs.sh passes). Then the pictures under docs/: docs/host-<fixture>.svg for each captured host fixture, and a
 # PNG of each when rsvg-convert (Debian: librsvg2-bin) is installed; docs/sweep-all.html, the sweep
 # report of every preset under every kernel version, and docs/sweep-all.png (1200 px wide) when headless
 # Chromium is installed (Debian: chromium). Run from anywhere:
@@ -14,6 +17,7 @@ if [ -z "$bin" ]; then
     bin="$(swift build --show-bin-path)/memmap-check"
 fi
 mkdir -p docs
+MEMMAP_CHECK=$bin python3 scripts/docs-examples.py update README.md docs/*.md
 for f in $fixtures; do
     out="docs/host-$f.svg"
     # Exit 1 only means an error-severity rule failed: the picture is still written.

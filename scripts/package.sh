@@ -63,35 +63,52 @@ make_deb() {
     install -D -m 0644 "$comp/memmap-check.bash" "$root/usr/share/bash-completion/completions/memmap-check"
     install -D -m 0644 "$comp/_memmap-check" "$root/usr/share/zsh/vendor-completions/_memmap-check"
     install -D -m 0644 "$comp/memmap-check.fish" "$root/usr/share/fish/vendor_completions.d/memmap-check.fish"
-    install -D -m 0644 CHANGELOG.md "$root/usr/share/doc/memmap-check/changelog"
-    gzip -9n "$root/usr/share/doc/memmap-check/changelog"
+    # The maintainer: DEBFULLNAME and DEBEMAIL as dch reads them, else the author of the commit built.
+    local maintainer_name maintainer_mail maintainer doc
+    maintainer_name=${DEBFULLNAME:-$(git log -1 --format=%an 2>/dev/null || true)}
+    maintainer_mail=${DEBEMAIL:-$(git log -1 --format=%ae 2>/dev/null || true)}
+    [ -n "$maintainer_name" ] && [ -n "$maintainer_mail" ] ||
+        { echo "package.sh: no maintainer: set DEBFULLNAME and DEBEMAIL (or build from a git checkout)" >&2; exit 1; }
+    maintainer="$maintainer_name <$maintainer_mail>"
+    doc=$root/usr/share/doc/memmap-check
+    install -d -m 0755 "$doc"
+    # The Debian changelog (a native package: changelog.gz), the CHANGELOG.md section of this version.
+    python3 scripts/debian-changelog.py CHANGELOG.md "$version" "$maintainer" | gzip -9n >"$doc/changelog.gz"
+    chmod 0644 "$doc/changelog.gz"
+    # What the static binary carries and under which licenses (machine-readable, DEP-5).
+    sed "s|@MAINTAINER@|$maintainer|" packaging/deb/copyright >"$doc/copyright"
+    chmod 0644 "$doc/copyright"
+    install -D -m 0644 packaging/deb/lintian-overrides "$root/usr/share/lintian/overrides/memmap-check"
     # --- fleet monitoring (docs/fleet.md): systemd units, Prometheus rules and their test, maintainer
     # scripts that enable and start nothing (contrib/debian/postinst) ---
     install -D -m 0644 contrib/systemd/memmap-check.service "$root/lib/systemd/system/memmap-check.service"
     install -D -m 0644 contrib/systemd/memmap-check.timer "$root/lib/systemd/system/memmap-check.timer"
     install -D -m 0644 contrib/prometheus/memmap-check.rules.yml "$root/usr/share/memmap-check/prometheus/memmap-check.rules.yml"
     install -D -m 0644 contrib/prometheus/memmap-check.rules.test.yml "$root/usr/share/memmap-check/prometheus/memmap-check.rules.test.yml"
-    install -D -m 0644 docs/fleet.md "$root/usr/share/doc/memmap-check/fleet.md"
+    install -D -m 0644 docs/fleet.md "$doc/fleet.md"
+    install -d -m 0755 "$root/DEBIAN"
     for s in postinst prerm postrm; do install -D -m 0755 "contrib/debian/$s" "$root/DEBIAN/$s"; done
     # --- end fleet monitoring ---
-    install -d -m 0755 "$root/DEBIAN"
     {
         echo "Package: memmap-check"
         echo "Version: $version"
         echo "Architecture: $debarch"
-        echo "Maintainer: memmap-check maintainers <memmap-check@localhost>"
-        echo "Installed-Size: $(du -k -s "$root/usr" | cut -f1)"
+        echo "Maintainer: $maintainer"
+        echo "Installed-Size: $(du -k -s -c "$root/usr" "$root/lib" | tail -1 | cut -f1)"
         [ -z "$depends" ] || echo "Depends: $depends"
         cat <<EOF
 Section: admin
 Priority: optional
-Description: check that the Linux memmap is aligned as the sparse memory model needs
- memmap-check mirrors the kernel's SPARSEMEM / SPARSEMEM_VMEMMAP arithmetic and checks
- that the struct page array is aligned for mask-encoded compound pages (Linux 7.1),
- for one configuration (check), many (sweep, a CI gate) or the running host's NUMA
- layout (host). $last
+Description: check that the Linux memmap is aligned as the sparse model needs
+ memmap-check mirrors the kernel's SPARSEMEM / SPARSEMEM_VMEMMAP arithmetic
+ and checks that the struct page array is aligned for mask-encoded compound
+ pages (Linux 7.1), for one configuration (check), many (sweep, a CI gate) or
+ the running host's NUMA layout (host).
+ $last
 EOF
     } >"$root/DEBIAN/control"
+    (cd "$root" && find usr lib -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+    chmod 0644 "$root/DEBIAN/md5sums"
     dpkg-deb --root-owner-group -Zgzip -z9 --build "$root" "$deb" >/dev/null
     dpkg-deb --info "$deb" | sed -n '/Package:/,/Description:/p' | grep -v '^ *Description:'
     dpkg-deb --contents "$deb" | awk '{print $6}'
@@ -230,10 +247,17 @@ date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F) # the commit's date: 
     --output-directory "$scratch/manual" >>"$scratch/generate-manual.log" 2>&1 || { cat "$scratch/generate-manual.log" >&2; exit 1; }
 page=$scratch/manual/memmap-check.1
 [ -s "$page" ] || { cat "$scratch/generate-manual.log" >&2; echo "package.sh: generate-manual wrote no memmap-check.1" >&2; exit 1; }
-cp "$page" "$dist/memmap-check.1"
+# A blank line in a man page is a groff warning ("Empty input line", on every `man memmap-check`, and
+# lintian's groff-message): the help text's paragraph breaks become mdoc's paragraph macro.
+sed 's/^[[:space:]]*$/.Pp/' "$page" >"$dist/memmap-check.1"
+if command -v groff >/dev/null; then
+    warnings=$(LC_ALL=C.UTF-8 MANROFFSEQ='' groff -mandoc -ww -z -Tutf8 "$dist/memmap-check.1" 2>&1 || true)
+    [ -z "$warnings" ] || { echo "package.sh: groff warns on the man page:" >&2; echo "$warnings" >&2; exit 1; }
+fi
 
 echo "== completions"
-"$dist/memmap-check" --generate-completion-script bash >"$dist/completions/memmap-check.bash"
+# bash completions are sourced, not run: no hashbang (lintian: bash-completion-with-hashbang).
+"$dist/memmap-check" --generate-completion-script bash | sed '1{/^#!/d}' >"$dist/completions/memmap-check.bash"
 "$dist/memmap-check" --generate-completion-script zsh >"$dist/completions/_memmap-check"
 "$dist/memmap-check" --generate-completion-script fish >"$dist/completions/memmap-check.fish"
 

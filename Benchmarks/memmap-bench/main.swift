@@ -164,15 +164,15 @@ func registry(_ c: Context) -> [Benchmark] {
         subject: Side(label: "memmap-check check --preset x86_64", argv: [c.tool, "check", "--preset", "x86_64"]),
         reference: Side(label: "/bin/true (process start)", argv: ["/bin/true"]),
         target: "under 20 ms"))
-    // Sweep throughput: 3 riscv64 presets x 3 kernels x 11,366,400 DRAM bases (102 M combinations, ten times
-    // the README's flat-memory sweep, so that start-up is noise),
-    // through the real `sweep` path (rules, tallies, text summary) on one thread and on two, against the
+    // Sweep throughput: every riscv64 preset x every modelled release x 11,366,400 DRAM bases (the count
+    // is computed in `sweepCombinations`, so the label follows the release table; far more than the
+    // README's flat-memory sweep, so that start-up is noise), through the real `sweep` path (rules, tallies, text summary) on one thread and on two, against the
     // same checks in a plain C loop (BenchRef/sweep_ref.c).
     let sweepArgs = ["sweep", "--presets", "riscv64-*", "--kernel", "all", "--dram-bases", "0:\(sweepDRAMGiB)G:2M", "--fail-on", "never"]
     for jobs in [1, 2] {
         list.append(Benchmark(
             name: jobs == 1 ? "sweep" : "sweep-jobs2",
-            what: "sweep of \(sweepCombinations) combinations (riscv64-* x 3 kernels x DRAM 0:\(sweepDRAMGiB)G:2M), --jobs \(jobs), text summary",
+            what: "sweep of \(sweepCombinations) combinations (\(riscvPresets.count) riscv64-* presets x \(FormulaTable.rowReleases.count) kernels x DRAM 0:\(sweepDRAMGiB)G:2M), --jobs \(jobs), text summary",
             items: Double(sweepCombinations), unit: "combinations",
             subject: Side(label: "memmap-check sweep --jobs \(jobs)", argv: [c.tool] + sweepArgs + ["--jobs", "\(jobs)"]),
             reference: Side(label: "C loop, one thread", argv: [c.bench, "--child", "sweep-c", "\(sweepDRAMGiB)"]),
@@ -189,7 +189,7 @@ func registry(_ c: Context) -> [Benchmark] {
     let jsonlArgs = ["sweep", "--presets", "riscv64-*", "--kernel", jsonlKernel, "--dram-bases", "0:\(jsonlDRAMGiB)G:2M", "--format", "jsonl", "--jobs", "2"]
     list.append(Benchmark(
         name: "sweep-jsonl",
-        what: "sweep --format jsonl of \(jsonlCombinations) combinations (riscv64-* x DRAM 0:\(jsonlDRAMGiB)G:2M), --jobs 2, records to a pipe",
+        what: "sweep --format jsonl of \(jsonlCombinations) combinations (\(riscvPresets.count) riscv64-* presets x DRAM 0:\(jsonlDRAMGiB)G:2M), --jobs 2, records to a pipe",
         items: Double(jsonlCombinations), unit: "lines",
         subject: Side(label: "memmap-check sweep --format jsonl --jobs 2", argv: [c.tool] + jsonlArgs),
         reference: Side(label: "C formatter, one thread", argv: [c.bench, "--child", "jsonl-c", "\(jsonlDRAMGiB)"]),
@@ -211,10 +211,12 @@ func registry(_ c: Context) -> [Benchmark] {
     return list
 }
 
+/// The riscv64 presets both sweep benchmarks cover (what `--presets 'riscv64-*'` expands to).
+let riscvPresets: [String] = (try? SweepSpec.presets(matching: "riscv64-*")) ?? []
 let jsonlDRAMGiB: UInt64 = 640
 /// The release both sides of the JSONL benchmark format records for (7.1: most DRAM starts fail there).
 let jsonlKernel = "7.1"
-let jsonlCombinations: UInt64 = 3 * (jsonlDRAMGiB << 30) / (2 << 20)
+let jsonlCombinations = UInt64(riscvPresets.count) * ((jsonlDRAMGiB << 30) / (2 << 20))
 
 /// The C enums' values of a configuration's formulas: cs_riscv_align_form, cs_mask_form,
 /// cs_encode_bound (cs_core.h), for the C reference loops.
@@ -251,7 +253,9 @@ func jsonlC(dramGiB: UInt64) throws {
 // MARK: In-process children
 
 let sweepDRAMGiB: UInt64 = 22200
-let sweepCombinations: UInt64 = 3 * 3 * (sweepDRAMGiB << 30) / (2 << 20)
+/// Presets x releases of `--kernel all` x DRAM bases: computed from the tables the sweep expands, so the
+/// label and the throughput follow a new release or preset.
+let sweepCombinations = UInt64(riscvPresets.count * FormulaTable.rowReleases.count) * ((sweepDRAMGiB << 30) / (2 << 20))
 
 /// The rule counts of a `sweep` text summary, as the C child prints them.
 func sweepCounts(_ text: String) -> String {
@@ -372,12 +376,41 @@ struct Stats {
     var med: Double { median(times) }
     var line: String {
         let m = med, lo = times.min()!, hi = times.max()!
-        return "\(fmtTime(m)) median (min \(fmtTime(lo)), max \(fmtTime(hi)), spread ±\(String(format: "%.0f", (hi - lo) / 2 / m * 100))%), peak RSS \(String(format: "%.1f", Double(rss.max() ?? 0) / 1024)) MiB"
+        let peak = rss.max().map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "not measured"
+        return "\(fmtTime(m)) median (min \(fmtTime(lo)), max \(fmtTime(hi)), spread ±\(String(format: "%.0f", (hi - lo) / 2 / m * 100))%), peak RSS \(peak)"
     }
 }
 
-func measure(_ b: Benchmark, runs: Int) throws {
+/// The executable `argv0` names: itself when it holds a slash, else the first match on PATH; nil when
+/// there is none (a reference tool that is not installed).
+func executable(_ argv0: String) -> String? {
+    if argv0.contains("/") { return access(argv0, X_OK) == 0 ? argv0 : nil }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/\(argv0)" }.first { access($0, X_OK) == 0 }
+}
+
+/// The Debian package of a reference tool, for the skip message.
+let debianPackage = ["numactl": "numactl", "lsmem": "util-linux", "python3": "python3", "/usr/bin/time": "time"]
+
+/// Why `b` cannot run here (a command one side needs is missing), or nil.
+func missingTool(_ b: Benchmark) -> String? {
+    for side in [b.subject] + (b.reference.map { [$0] } ?? []) {
+        let tool = side.argv[0]
+        if executable(tool) == nil {
+            return "\(tool) not found" + (debianPackage[tool].map { " (Debian: apt-get install \($0))" } ?? "")
+        }
+    }
+    return nil
+}
+
+/// Returns false (after saying why) when the benchmark was skipped.
+@discardableResult
+func measure(_ b: Benchmark, runs: Int) throws -> Bool {
     print("== \(b.name): \(b.what)")
+    if let why = missingTool(b) {
+        print("   SKIPPED: \(why); the other benchmarks run")
+        return false
+    }
     let sides = [b.subject] + (b.reference.map { [$0] } ?? [])
     var stats = sides.map { _ in Stats(times: [], rss: []) }
     var last: [Sample?] = sides.map { _ in nil }
@@ -392,7 +425,9 @@ func measure(_ b: Benchmark, runs: Int) throws {
     // Peak RSS from one more run under /usr/bin/time: a child spawned from this process starts with
     // this process's high-water mark in its rusage (exec keeps the larger of the two), which would floor
     // every figure at this harness's own size.
-    for (i, s) in sides.enumerated() {
+    let timeTool = executable("/usr/bin/time")
+    if timeTool == nil { print("   peak RSS not measured: /usr/bin/time not found (Debian: apt-get install time)") }
+    for (i, s) in sides.enumerated() where timeTool != nil {
         let file = NSTemporaryDirectory() + "memmap-bench-rss-\(getpid())"
         defer { unlink(file) }
         _ = try run(["/usr/bin/time", "-f", "%M", "-o", file] + s.argv)
@@ -408,10 +443,15 @@ func measure(_ b: Benchmark, runs: Int) throws {
         let ratio = stats[0].med / stats[1].med
         print("   time ratio subject/reference \(String(format: "%.3f", ratio)) (throughput ratio \(String(format: "%.3g", 1 / ratio))); target: \(b.target)")
         if let check = b.check, let a = last[0], let r = last[1], let problem = check(a, r) { print("   WARNING: \(problem)") }
-        else if b.check != nil { print("   results agree: \(last[1]!.output.split(separator: " ").dropFirst().joined(separator: " ").trimmingCharacters(in: .newlines))") }
+        else if b.check != nil {
+            let agreed = last[1]!.output.split(separator: " ").dropFirst().joined(separator: " ").trimmingCharacters(in: .newlines)
+            // Counts are shown; a record stream is only measured (the first 64 KiB of each side compared).
+            print("   results agree: " + (agreed.count <= 300 ? agreed : "the first \(last[1]!.output.utf8.count) bytes of both outputs are identical"))
+        }
     } else {
         print("   target: \(b.target)")
     }
+    return true
 }
 
 // MARK: Main
@@ -442,7 +482,8 @@ func main() throws {
     let dir = (bench as NSString).deletingLastPathComponent
     let ctx = Context(tool: dir + "/memmap-check", bench: bench, tree: tree, fleet: fleet)
     let list = registry(ctx).filter { only?.contains($0.name) ?? true }
-    if list.contains(where: { $0.name == "host-24tib" }) && !FileManager.default.fileExists(atPath: tree + "/sys/devices/system/memory") {
+    if let b = list.first(where: { $0.name == "host-24tib" }), missingTool(b) == nil,
+       !FileManager.default.fileExists(atPath: tree + "/sys/devices/system/memory") {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/gen-synthetic-host.py").path
         print("generating the 24 TiB tree in \(tree) (python3 \(script); a few minutes, about 1.4 M inodes)")
@@ -453,7 +494,10 @@ func main() throws {
         try makeFleet(fleet, repo: repoRoot)
     }
     print("memmap-bench: \(runs) runs per side after one warm-up, alternating subject and reference; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, load \(String(format: "%.2f", loadavg()))")
-    for b in list { try measure(b, runs: runs) }
+    let skipped = try list.filter { try !measure($0, runs: runs) }.map(\.name)
+    if !skipped.isEmpty {
+        print("memmap-bench: \(list.count - skipped.count) of \(list.count) benchmarks ran; skipped (a tool missing, above): \(skipped.joined(separator: ", "))")
+    }
 }
 
 func loadavg() -> Double {

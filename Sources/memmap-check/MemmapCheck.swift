@@ -22,6 +22,12 @@ struct MemmapCheck: ParsableCommand {
     /// Parses and runs, mapping every outcome onto the documented exit codes: usage errors, which
     /// swift-argument-parser would report as 64, are 2 here, and every error is one line.
     static func runMapped(_ arguments: [String]? = nil) -> Never {
+        if let word = unknownSubcommand(arguments ?? Array(CommandLine.arguments.dropFirst())) {
+            let names = subcommandNames
+            let near = names.filter { editDistance($0, word) <= 2 }
+            fail("unknown subcommand '\(word)': expected one of \(names.joined(separator: ", "))"
+                 + (near.isEmpty ? "" : " (did you mean '\(near[0])'?)"), .badInput)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -57,8 +63,48 @@ struct MemmapCheck: ParsableCommand {
         return nil
     }
 
+    /// The subcommands' names, as typed.
+    static var subcommandNames: [String] { configuration.subcommands.map { $0._commandName } }
+
+    /// The first argument when it is a word (not an option) that names no subcommand: swift-argument-parser
+    /// would go on to complain about the options after it ("Unknown option '--preset'").
+    static func unknownSubcommand(_ args: [String]) -> String? {
+        guard let first = args.first, !first.hasPrefix("-"), !first.isEmpty else { return nil }
+        return subcommandNames.contains(first) || first == "help" ? nil : first
+    }
+
+    /// Levenshtein distance, for "did you mean".
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var prev = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let cur = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = cur
+            }
+        }
+        return row[b.count]
+    }
+
+    /// One line, printable: control characters from the input (a file's bytes, an argument) are shown
+    /// as `\xNN`, never sent to the terminal.
+    static func printable(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7f || (0x80..<0xa0).contains(u.value) {
+                out += String(format: "\\x%02x", u.value)
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        FileHandle.standardError.write(Data("memmap-check: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("memmap-check: error: \(printable(message))\n".utf8))
         Foundation.exit(status.rawValue)
     }
 }

@@ -210,6 +210,18 @@ int main(void)
     EXPECT(cs_max_folio_vmemmap_align(&huge, &v) == CS_EOVERFLOW, "2^63 * 64");
     huge.max_folio_order_override = 64;
     EXPECT(cs_max_folio_nr_pages(&huge, &v) == CS_EOVERFLOW, "1 << 64");
+    /* DRAM starts sparsemem cannot hold (mm/sparse.c mminit_validate_memmodel_limits()): refused by the
+     * check and by the base formulas that take a DRAM start. */
+    cs_config rv = make(12, 27, 56, 64, 64);
+    EXPECT(cs_max_physmem_check(&rv, (UINT64_C(1) << 56) - 1) == CS_OK, "last address below 2^56");
+    EXPECT(cs_max_physmem_check(&rv, UINT64_C(1) << 56) == CS_EDOMAIN, "2^56 with MAX_PHYSMEM_BITS 56");
+    EXPECT(cs_max_physmem_check(&rv, UINT64_MAX) == CS_EDOMAIN, "UINT64_MAX");
+    EXPECT(cs_riscv_vmemmap(&rv, UINT64_C(0xffffffc500000000), UINT64_MAX, UINT64_C(1) << 34, &v) == CS_EDOMAIN,
+           "riscv vmemmap with DRAM 0xffffffffffffffff");
+    EXPECT(cs_arm64_vmemmap(&rv, UINT64_C(0xfffffdffc0000000), UINT64_C(1) << 56, UINT64_C(1) << 30, &v) == CS_EDOMAIN,
+           "arm64 vmemmap with DRAM 2^56");
+    rv.max_physmem_bits = 64;
+    EXPECT(cs_max_physmem_check(&rv, UINT64_MAX) == CS_OK, "every address with MAX_PHYSMEM_BITS 64");
     fprintf(stderr, "edges: %lu configurations\n", configs);
     printf("%lu passed, %lu failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -46,6 +46,20 @@ static inline cs_status cs_arm64_memstart_align(const cs_config *c, uint32_t mem
     return cs_bit(c, memstart_shift < c->section_size_bits ? c->section_size_bits : memstart_shift, out);
 }
 
+/* The physical addresses sparsemem can hold — mm/sparse.c mminit_validate_memmodel_limits():
+ * max_sparsemem_pfn = 1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT); a memory range starting above it is cut to
+ * nothing ("Start of range %lu -> %lu exceeds SPARSEMEM max %lu", WARN_ON_ONCE), so a DRAM start at or
+ * above 1 << MAX_PHYSMEM_BITS leaves no memory to boot on. Newer trees compute the limit as
+ * (DIRECT_MAP_PHYSMEM_END + 1) >> PAGE_SHIFT, which defaults to the same bound (an architecture may set it
+ * lower; not modelled here). Held against the kernel's source text, not a booted kernel.
+ * CS_EDOMAIN when phys >= 1 << MAX_PHYSMEM_BITS. */
+static inline cs_status cs_max_physmem_check(const cs_config *c, uint64_t phys)
+{
+    if (c->max_physmem_bits >= 64)
+        return CS_OK;
+    return (phys >> c->max_physmem_bits) == 0 ? CS_OK : CS_EDOMAIN;
+}
+
 /* arm64 vmemmap — arch/arm64/include/asm/pgtable.h:
  * ((struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)), with memstart_addr =
  * round_down(memblock_start_of_DRAM(), ARM64_MEMSTART_ALIGN) (arm64_memblock_init(), arch/arm64/mm/init.c). */
@@ -53,6 +67,7 @@ static inline cs_status cs_arm64_vmemmap_parts(const cs_config *c, uint64_t vmem
                                                uint64_t memstart_align, uint64_t *memstart_addr, uint64_t *out)
 {
     uint64_t memstart, bytes, v;
+    CS_TRY(cs_max_physmem_check(c, dram_start));
     CS_TRY(cs_round_down(dram_start, memstart_align, &memstart));
     CS_TRY(cs_mul(c, cs_shr(memstart, c->page_shift), c->struct_page_size, &bytes));
     CS_TRY(cs_sub(vmemmap_start, bytes, &v));
@@ -179,6 +194,7 @@ static inline cs_status cs_riscv_vmemmap_parts(const cs_config *c, uint64_t vmem
                                                uint64_t vmemmap_addr_align, uint64_t *vmemmap_start_pfn, uint64_t *out)
 {
     uint64_t pmd, base, rounded, pfn, bytes, v;
+    CS_TRY(cs_max_physmem_check(c, dram_start));
     CS_TRY(cs_bit(c, c->pmd_shift, &pmd));
     base = dram_start & ~(pmd - 1);
     CS_TRY(cs_round_down(base, vmemmap_addr_align, &rounded));

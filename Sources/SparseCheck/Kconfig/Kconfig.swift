@@ -27,6 +27,10 @@ public struct KconfigFile: Sendable {
 
     /// Reads `path`, gunzipping when it starts with the gzip magic.
     public static func load(path: String) throws -> KconfigFile {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a kernel .config file (it is a directory; `sweep --kconfig DIR` reads the .config files in one)")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a readable kernel .config or config.gz (\(exists ? "permission denied" : "no such file"))")
@@ -46,6 +50,7 @@ public struct KconfigFile: Sendable {
         if data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b {
             text = try gunzip(data, path: path)
         } else {
+            try refuseBinary(data, path: path, what: "")
             text = String(decoding: data, as: UTF8.self)
         }
         return try parse(text, path: path)
@@ -62,12 +67,22 @@ public struct KconfigFile: Sendable {
         }
         switch st {
         case CZ_OK:
-            return String(decoding: UnsafeBufferPointer(start: out, count: produced), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(start: out, count: produced)
+            try refuseBinary(bytes, path: path, what: " once decompressed")
+            return String(decoding: bytes, as: UTF8.self)
         case CZ_TOO_LARGE:
             throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a gzip-compressed .config that decompresses to at most \(cap >> 20) MiB")
         default:
             throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a valid gzip stream (it is truncated or corrupt)")
         }
+    }
+
+    /// A .config is text: a NUL or another control byte (tab, line feed and carriage return aside) means a
+    /// binary file, refused by offset, never echoed (its bytes could drive the terminal).
+    static func refuseBinary<C: Collection>(_ bytes: C, path: String, what: String) throws where C.Element == UInt8 {
+        guard let i = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0a && $0 != 0x0d) || $0 == 0x7f }) else { return }
+        let offset = bytes.distance(from: bytes.startIndex, to: i)
+        throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a kernel .config, which is text (it is binary\(what): control byte 0x\(String(bytes[i], radix: 16)) at offset \(offset))")
     }
 
     /// Parses .config text. Every line is blank, a comment, `CONFIG_NAME=value` or

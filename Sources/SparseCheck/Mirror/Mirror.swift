@@ -199,6 +199,13 @@ struct CMirror {
     enum Field { case pageShift, sectionSizeBits, maxPhysmemBits, maxPageOrder, structPageSize, maxFolioOrder, pmdPudShift, memSectionSize, bitsPerLong }
     enum Reason { case belowPageShift, belowSubsection, other }
 
+    /// Whether sparsemem can hold a physical address (cs_max_physmem_check: below 1 << MAX_PHYSMEM_BITS,
+    /// after mm/sparse.c mminit_validate_memmodel_limits()).
+    func holdsPhysical(_ phys: UInt64) -> Bool {
+        var c = cfg
+        return cs_max_physmem_check(&c, phys) == CS_OK
+    }
+
     /// nil when the kernel would build this configuration and the arithmetic can represent it.
     func rejection() -> (field: Field, reason: Reason)? {
         var c = cfg

@@ -31,7 +31,7 @@ public final class GitHubWriter: ReportWriter {
                 + (g.smallest.map { "; smallest: \($0)" } ?? "") + (g.message.map { ": \($0)" } ?? "")
                 + (g.command.map { "; reproduce: \($0)" } ?? "")
             out.line(Self.line(severity: g.severity, title: "memmap-check \(g.rule)", message: msg,
-                               file: g.isKconfig ? g.source : nil, line: g.isKconfig ? g.line : nil))
+                               file: g.isKconfig ? g.locationFile : nil, line: g.isKconfig ? g.line : nil))
         }
         if left > 0 {
             out.line(Self.line(severity: .info, title: "memmap-check", message: "\(left) more failing group(s) not annotated (at most \(Self.maxErrors) errors); see the report", file: nil, line: nil))

@@ -1,4 +1,4 @@
-/// `--format json`: the `memmap-check/2` document. `check` and `host`: the results, pretty-printed.
+/// `--format json`: the `memmap-check/3` document. `check` and `host`: the results, pretty-printed.
 /// `sweep`: the summary and the failing groups, each with its smallest combination in full; every
 /// combination's result (`results`) only with `--list all`, streamed as it arrives.
 public final class JSONWriter: ReportWriter {

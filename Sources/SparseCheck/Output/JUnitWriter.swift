@@ -22,7 +22,11 @@ public final class JUnitWriter: ReportWriter {
 
     public func add(_ g: ReportGroup) {
         var tc = "<testcase classname=\"\(xmlEscape(g.source))\" name=\"\(xmlEscape(caseName(g)))\""
-        if g.isKconfig { tc += " file=\"\(xmlEscape(g.source))\"" }
+        if g.isKconfig, let file = g.locationFile {
+            // The file as given and the deciding option's line; the mode is in the name and classname.
+            tc += " file=\"\(xmlEscape(file))\""
+            if let line = g.line { tc += " line=\"\(line)\"" }
+        }
         if g.failing && run.policy.counts(g.severity) {
             failures += 1
             let head = "\(g.count) combination(s) fail \(g.rule) (\(g.severity.rawValue))"

@@ -1,4 +1,4 @@
-/// Renders `host`: the `check` document (schema `memmap-check/2`) plus a `layout` object, or text per node.
+/// Renders `host`: the `check` document (schema `memmap-check/3`) plus a `layout` object, or text per node.
 extension Report {
     public static func document(_ h: HostCheck, policy: FailPolicy = .error) -> JSON {
         guard case var .object(pairs) = document([h.result], policy: policy) else { return .null }

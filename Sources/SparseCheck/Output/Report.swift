@@ -1,6 +1,6 @@
-/// Renders check results for people (text) and machines (JSON, schema `memmap-check/2`).
+/// Renders check results for people (text) and machines (JSON, schema `memmap-check/3`).
 public enum Report {
-    public static let schema = "memmap-check/2"
+    public static let schema = "memmap-check/3"
 
     // MARK: JSON
 

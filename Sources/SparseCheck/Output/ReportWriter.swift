@@ -94,6 +94,19 @@ public struct ReportGroup: Sendable {
     public var command: String?
     /// The .config line of the option that decides the verdict (.config sources).
     public var line: Int?
+    /// The .config file as given (.config sources): the path alone, never the paging mode, release or
+    /// example (`source` may carry a mode, ` [va47]`). SARIF, JUnit and annotations point here.
+    public var file: String?
+
+    /// `file` for a CI location: as given when relative, relative to the working directory when it is an
+    /// absolute path inside it (CI tools resolve locations against the checkout), else absolute.
+    public var locationFile: String? {
+        guard let file else { return nil }
+        guard file.hasPrefix("/") else { return file }
+        let cwd = (FileManager.default.currentDirectoryPath as NSString).standardizingPath
+        let path = (file as NSString).standardizingPath
+        return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : file
+    }
 
     public var failing: Bool { count > 0 }
 
@@ -123,6 +136,7 @@ public struct ReportGroup: Sendable {
                 g.command = command
             }
             g.line = r.config.kconfigLine(for: f.rule)
+            g.file = r.config.kconfigPath
             return g
         }
     }
@@ -146,6 +160,7 @@ extension SweepSummary {
             r.command = g.command
             if let c {
                 r.line = c.kconfigLine(for: g.rule.anyID)
+                r.file = c.kconfigPath
                 if sweep.spec.layout == nil, let res = try? Checker.check(c) {
                     r.result = res
                     r.fix = res.findings.first { $0.rule == g.rule.anyID }?.fix
@@ -170,6 +185,7 @@ extension SweepSummary {
                     var g = ReportGroup(rule: rule, severity: rule.severity, source: source.name, isKconfig: isK, kernel: kernel, count: 0)
                     g.mode = mode
                     g.line = line(rule)
+                    g.file = own?.kconfigPath
                     out.append(g)
                 }
             }

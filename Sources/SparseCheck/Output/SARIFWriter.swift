@@ -56,9 +56,11 @@ public final class SARIFWriter: ReportWriter {
         return (Array(repeating: "..", count: r.count - i) + a[i...]).joined(separator: "/")
     }
 
-    /// The location of a group: the .config line that decides it, or the preset's line in the preset file.
+    /// The location of a group: the .config file (as given, relative to the root; never the mode, which is
+    /// in the message, properties and fingerprint) at the line that decides it, or the preset's line in
+    /// the preset file.
     func location(_ g: ReportGroup) -> (uri: String, line: Int) {
-        if g.isKconfig { return (Self.relative(g.source, root: root), g.line ?? 1) }
+        if g.isKconfig { return (Self.relative(g.file ?? g.source, root: root), g.line ?? 1) }
         if let f = run.presetFile {
             let line = presetLines?.firstIndex { $0.contains(g.source) }.map { $0 + 1 } ?? 1
             return (Self.relative(f, root: root), line)
@@ -92,7 +94,12 @@ public final class SARIFWriter: ReportWriter {
                 ("shortDescription", .object([("text", .string(r.rawValue))])),
                 ("defaultConfiguration", .object([("level", .string(level(r.severity)))])),
             ])
-        }
+        } + [.object([
+            ("id", .string(Checker.releaseRule.rawValue)),
+            ("name", .string(Checker.releaseRule.rawValue)),
+            ("shortDescription", .object([("text", .string("a kernel release newer than the newest modelled: checked with the newest formulas"))])),
+            ("defaultConfiguration", .object([("level", .string(level(.warning)))])),
+        ])]
         return .object([
             ("name", .string("memmap-check")),
             ("version", .string(ToolVersion.current)),
@@ -109,11 +116,8 @@ public final class SARIFWriter: ReportWriter {
         if let m = g.message { text += ": \(m)" }
         if let f = g.fix { text += " Fix: \(f)" }
         if let c = g.command { text += " Reproduce: \(c)" }
-        let ruleIndex: Int
-        switch g.rule {
-        case let .config(r): ruleIndex = RuleID.allCases.firstIndex(of: r) ?? 0
-        case let .layout(r): ruleIndex = RuleID.allCases.count + (LayoutRuleID.allCases.firstIndex(of: r) ?? 0)
-        }
+        let ids = RuleID.allCases.map(\.rawValue) + LayoutRuleID.allCases.map(\.rawValue) + [Checker.releaseRule.rawValue]
+        let ruleIndex = ids.firstIndex(of: g.rule.rawValue) ?? 0
         return .object([
             ("ruleId", .string(g.rule.rawValue)),
             ("ruleIndex", .uint(UInt64(ruleIndex))),

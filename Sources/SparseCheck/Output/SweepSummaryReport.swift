@@ -1,7 +1,7 @@
 import Foundation
 
 extension SweepSummary {
-    /// The JSON summary object of a sweep (`summary` of the `memmap-check/2` document).
+    /// The JSON summary object of a sweep (`summary` of the `memmap-check/3` document).
     public func json(_ sweep: Sweep, policy: FailPolicy) -> JSON { resolved(sweep).json(policy: policy) }
 
     /// The JSON summary of a resolved (or merged) summary: everything `merge` needs to add shards up.

@@ -28,12 +28,15 @@ public enum RuleID: String, CaseIterable, Sendable {
 public enum AnyRuleID: Hashable, Sendable, CustomStringConvertible {
     case config(RuleID)
     case layout(LayoutRuleID)
+    /// A release newer than the newest modelled (`Checker.releaseBeyondTable`).
+    case releaseModelled
 
     /// The rule's name, as every report spells it.
     public var rawValue: String {
         switch self {
         case let .config(r): return r.rawValue
         case let .layout(r): return r.rawValue
+        case .releaseModelled: return "release-modelled"
         }
     }
 
@@ -43,6 +46,7 @@ public enum AnyRuleID: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case let .config(r): return r.severity
         case let .layout(r): return r.severity
+        case .releaseModelled: return .warning
         }
     }
 
@@ -134,6 +138,18 @@ extension SparseConfig {
 
     /// `validate()` over `m`, this configuration's mirror (built once per check).
     func validate(_ m: CMirror) throws {
+        try validateFields(m)
+        // A DRAM start the sparse model cannot hold (cs_max_physmem_check: mm/sparse.c
+        // mminit_validate_memmodel_limits() cuts memory starting at or above 1 << MAX_PHYSMEM_BITS to nothing).
+        if baseDependsOnDRAM, vmemmapBaseOverride == nil, let d = dramBase {
+            if !m.holdsPhysical(d) {
+                throw InputError("\(OptionName.dramBase.flag) \(hex(d))",
+                                 expected: "a DRAM start below 1 << MAX_PHYSMEM_BITS (\(maxPhysmemBits)) = \(hex(1 << UInt64(maxPhysmemBits))) on \(arch.rawValue) (mm/sparse.c mminit_validate_memmodel_limits() drops memory starting above it)")
+            }
+        }
+    }
+
+    private func validateFields(_ m: CMirror) throws {
         guard let (field, reason) = m.rejection() else { return }
         let from = " (preset \(preset))"
         switch field {
@@ -235,6 +251,22 @@ public enum Checker {
         try config.pagingModeVariants().map(check)
     }
 
+    /// The finding for a release newer than the newest modelled: the check still runs on the newest
+    /// formulas, and this warning (so `--fail-on warning` stops on it) names the release and those formulas.
+    public static let releaseRule = AnyRuleID.releaseModelled
+
+    static func releaseBeyondTable(_ config: SparseConfig) -> Finding? {
+        guard config.kernel.beyondTable else { return nil }
+        let newest = FormulaTable.newestRelease.seen
+        let forms = config.kernel.formulas
+        let used = ["compound_info_has_mask(): \(forms.mask.rawValue)", "riscv " + forms.riscvAlignText,
+                    "LoongArch vmemmap " + forms.loongarchText, forms.encodeBoundText + " in " + forms.encodeSite]
+        return Finding(
+            rule: releaseRule, status: .fail, severity: .warning,
+            message: "kernel \(config.kernel.release.seen) is newer than the newest modelled release \(newest): checked with \(newest)'s formulas (\(used.joined(separator: "; "))), which no one has held against \(config.kernel.release.seen)'s source",
+            fix: "check the release's definitions with scripts/kernel-drift.sh LINUX_SOURCE_DIR, or pass --kernel \(newest) to accept \(newest)'s formulas")
+    }
+
     /// Validates `config`, computes its base, and evaluates every config rule.
     public static func check(_ config0: SparseConfig) throws -> CheckResult {
         let config = config0.withReportedAssumptions()
@@ -257,6 +289,7 @@ public enum Checker {
         if let why = config.kernel.caveat {
             for i in findings.indices where findings[i].status != .skip { findings[i].message += "; \(why)" }
         }
+        if let f = releaseBeyondTable(config) { findings.append(f) }
         return CheckResult(config: config, base: base, derived: d, findings: findings)
     }
 

@@ -1,9 +1,12 @@
 import Foundation
 
-/// The JSONL record (docs/json-schema.md): `{"i":…,"source":…,"kernel":…,"mode":…,"page_size":…,
-/// "section_bits":…,"struct_page":…,"folio_order":…,"hvo":…,"dram_base":…,"vmemmap":…,"align":…,
-/// "status":…,"rules":[…]}`, `rules` in `RuleID` order, each `["pass"]`, `["skip"]` or
-/// `["fail",required]` (`align` is the actual alignment of `vmemmap`, which every rule judges).
+/// The JSONL record (docs/json-schema.md, schema memmap-check/3): `{"i":…,"source":…,"kernel":…,"mode":…,
+/// "page_size":…,"section_bits":…,"struct_page":…,"folio_order":…,"hvo":…,"dram_base":…,"vmemmap":…,
+/// "align":…,"status":…,"folio-vmemmap-align":…,"folio-vmemmap-align-v2":…,"section-map-encoding":…}`:
+/// each rule's verdict under its own name (`ruleKeys`, in `RuleID` order), a string `"pass"`, `"skip"` or
+/// `"fail SIZE"` with the alignment the rule requires (`256M`: bytes with an exact K/M/G/T/P/E binary
+/// suffix, as `--dram-base` reads sizes), so a table reader (DuckDB `read_json_auto`, pandas) gets one
+/// text column per rule. `align` is the actual alignment of `vmemmap`, which every rule judges.
 /// Formatted on bytes: the part a cell shares is made once (`cellPrefix`), the rest per combination.
 public enum JSONLRecord {
     /// The longest source name kept whole; longer ones keep their last bytes after `...`.
@@ -47,25 +50,45 @@ public enum JSONLRecord {
             putHexString(&p, vmemmap)
             put(&p, ",\"align\":")
             putDecimal(&p, actual)
-            if fails { put(&p, ",\"status\":\"fail\",\"rules\":[") } else { put(&p, ",\"status\":\"pass\",\"rules\":[") }
+            if fails { put(&p, ",\"status\":\"fail\"") } else { put(&p, ",\"status\":\"pass\"") }
+            put(&p, ",\"folio-vmemmap-align\":")
             rule(&p, statuses.0, required.0)
-            p.pointee = UInt8(ascii: ","); p += 1
+            put(&p, ",\"folio-vmemmap-align-v2\":")
             rule(&p, statuses.1, required.1)
-            p.pointee = UInt8(ascii: ","); p += 1
+            put(&p, ",\"section-map-encoding\":")
             rule(&p, statuses.2, required.2)
-            put(&p, "]}\n")
+            put(&p, "}\n")
         }
     }
+
+    /// The keys the rules' verdicts are written under, in `RuleID` order (the record spells them out as
+    /// constants; a test holds them to `RuleID`).
+    public static let ruleKeys = ["folio-vmemmap-align", "folio-vmemmap-align-v2", "section-map-encoding"]
 
     @inline(__always)
     static func rule(_ p: inout UnsafeMutablePointer<UInt8>, _ s: Status, _ required: UInt64) {
         switch s {
-        case .pass: put(&p, "[\"pass\"]")
-        case .skip: put(&p, "[\"skip\"]")
+        case .pass: put(&p, "\"pass\"")
+        case .skip: put(&p, "\"skip\"")
         case .fail:
-            put(&p, "[\"fail\",")
-            putDecimal(&p, required)
-            p.pointee = UInt8(ascii: "]"); p += 1
+            put(&p, "\"fail ")
+            putSize(&p, required)
+            p.pointee = UInt8(ascii: "\""); p += 1
+        }
+    }
+
+    static let sizeSuffixes: StaticString = "KMGTPE"
+
+    /// A size in bytes with the largest binary suffix that divides it exactly (K, M, G, T, P, E), as
+    /// `Units.parseSize` reads it back: 268435456 is `256M`, 64 is `64`, 306783378 stays in bytes.
+    @inline(__always)
+    static func putSize(_ p: inout UnsafeMutablePointer<UInt8>, _ v: UInt64) {
+        var x = v, unit = 0
+        while unit < 6, x != 0, x & 1023 == 0 { x >>= 10; unit += 1 }
+        putDecimal(&p, x)
+        if unit > 0 {
+            p.pointee = sizeSuffixes.utf8Start[unit - 1]
+            p += 1
         }
     }
 

@@ -349,7 +349,7 @@ public struct Sweep: Sendable {
             evalHi = min(pHi, nv)
         }
         guard pLo < evalHi else { return }
-        let overflow = "the base formula or a derived value overflows 64 bits"
+        let overflow = "the base formula or a derived value overflows 64 bits, or the DRAM start is at or above 1 << MAX_PHYSMEM_BITS (mm/sparse.c mminit_validate_memmodel_limits())"
         var cfg = c.mirror
         guard var parts = try? c.baseInputs(cfg) else {
             skip(overflow, evalHi - pLo, at: .init(index: first + pLo, perCombination: true))

@@ -5,15 +5,15 @@ import SparseCheck
 /// is typed when the command line is parsed (`OptionParser`, one parser per kind of value; names from
 /// `OptionName`); a bad value exits 2 with one line naming the option and what was expected.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .customLong(OptionName.preset.long), help: ArgumentHelp("Architecture preset (memmap-check presets lists them).", valueName: "name"))
+    @Option(name: .customLong(OptionName.preset.long), help: ArgumentHelp("Architecture preset (memmap-check presets lists them).", valueName: "name"), completion: Complete.presets)
     var preset: String?
 
     @Option(name: .customLong(OptionName.kernel.long), help: ArgumentHelp("Kernel release whose formulas apply (7.2, 7.2.13, 7.2.13+deb14-riscv64, 6.12), or 'proposed' (the newest formulas plus changes in no release). Default: the .config header's release, else the newest modelled.", valueName: "release"),
-            transform: OptionParser.kernel(.kernel))
+            completion: Complete.kernels, transform: OptionParser.kernel(.kernel))
     var kernel: KernelTarget?
 
     @Option(name: .customLong(OptionName.pagingMode.long), help: ArgumentHelp("Paging mode decided at boot: sv39, sv48, sv57, 4-level, 5-level, va36..va52, radix or hash (default: every mode the configuration allows).", valueName: "mode"),
-            transform: OptionParser.pagingMode(.pagingMode))
+            completion: Complete.pagingModes, transform: OptionParser.pagingMode(.pagingMode))
     var pagingMode: PagingMode?
 
     @Option(name: .customLong(OptionName.pageSize.long), help: ArgumentHelp("Page size: 4K, 16K, 64K or bytes (a power of two).", valueName: "size"),

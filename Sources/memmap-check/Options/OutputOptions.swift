@@ -103,16 +103,16 @@ enum ListChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// The output options shared by `check` and `sweep` (each declares its own `--format`).
 struct OutputOptions: ParsableArguments {
-    @Option(name: .customLong(OptionName.failOn.long), help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning, info or never. Reports call rules failing below it 'below --fail-on' and never FAIL.", valueName: "severity"))
+    @Option(name: .customLong(OptionName.failOn.long), help: ArgumentHelp("Exit 1 when a rule of this severity or above fails: error, warning, info or never. Reports call rules failing below it 'below --fail-on' and never FAIL.", valueName: "severity"), completion: .list(FailPolicy.allValueStrings))
     var failOn: FailPolicy = .error
 
     @Flag(name: .customLong(OptionName.quiet.long), help: "Print nothing when nothing fails (text output and annotations).")
     var quiet = false
 
-    @Option(name: .customLong(OptionName.sarifRoot.long), help: ArgumentHelp("SARIF: the repository root that .config paths are made relative to (uriBaseId %SRCROOT%; default: the working directory).", valueName: "dir"))
+    @Option(name: .customLong(OptionName.sarifRoot.long), help: ArgumentHelp("SARIF: the repository root that .config paths are made relative to (uriBaseId %SRCROOT%; default: the working directory).", valueName: "dir"), completion: .directory)
     var sarifRoot: String?
 
-    @Option(name: .customLong(OptionName.sarifPresetFile.long), help: ArgumentHelp("SARIF and annotations: the file (relative to the repository root) a preset's results point at, e.g. the workflow that runs the check; its first line naming the preset is the result's line (default: \(SARIFWriter.defaultPresetFile), line = the preset's position in `memmap-check presets`).", valueName: "file"))
+    @Option(name: .customLong(OptionName.sarifPresetFile.long), help: ArgumentHelp("SARIF and annotations: the file (relative to the repository root) a preset's results point at, e.g. the workflow that runs the check; its first line naming the preset is the result's line (default: \(SARIFWriter.defaultPresetFile), line = the preset's position in `memmap-check presets`).", valueName: "file"), completion: .file())
     var sarifPresetFile: String?
 
     func runInfo(_ command: RunInfo.Command) -> RunInfo {

@@ -12,14 +12,14 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text, json, jsonl (one compact record), junit (JUnit XML, one test case per rule), sarif (SARIF 2.1.0), or prometheus (text exposition format; docs/fleet.md).", valueName: "format"),
-            transform: CheckFormat.parse)
+            completion: Complete.formats(CheckFormat.self), transform: CheckFormat.parse)
     var format: CheckFormat = .text
 
     @Option(name: .customLong(OptionName.output.long), help: ArgumentHelp("Write the report to this file instead of stdout, atomically (a temporary file in the same directory renamed over it).", valueName: "file"),
             completion: .file())
     var outputFile: String?
 
-    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Read the configuration from a kernel .config (plain or gzip, e.g. /proc/config.gz).", valueName: "file"), completion: .file())
     var kconfig: String?
 
     @Flag(name: .customLong(OptionName.explain.long), help: "After the result, explain every rule's arithmetic for this configuration step by step.")

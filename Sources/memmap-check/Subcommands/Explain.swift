@@ -7,7 +7,7 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain a rule: what it protects, the kernel code it mirrors, and a configuration's arithmetic step by step.")
 
-    @Argument(help: ArgumentHelp("The rule: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")), or the host rule \(LayoutRuleID.modelDrift.rawValue).", valueName: "rule"))
+    @Argument(help: ArgumentHelp("The rule: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")), or the host rule \(LayoutRuleID.modelDrift.rawValue).", valueName: "rule"), completion: Complete.rules)
     var ruleName: String
 
     /// A configuration rule, or nil for the host rule model-drift.
@@ -15,7 +15,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Explain for the configuration of a kernel .config (plain or gzip).", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), help: ArgumentHelp("Explain for the configuration of a kernel .config (plain or gzip).", valueName: "file"), completion: .file())
     var kconfig: String?
 
     func validate() throws {

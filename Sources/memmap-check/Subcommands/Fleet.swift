@@ -25,7 +25,7 @@ struct FleetCommand: ParsableCommand {
               completion: .directory)
     var dirs: [String]
 
-    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, prometheus or html.")
+    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, prometheus or html.", completion: Complete.formats(FleetFormat.self))
     var format: FleetFormat = .text
 
     @Option(name: .customLong(OptionName.jobs.long), help: ArgumentHelp("Threads judging captures (default: all cores online). Output is the same for every N.", valueName: "n"))
@@ -40,7 +40,7 @@ struct FleetCommand: ParsableCommand {
     var mapsDir: String?
 
     @Option(name: .customLong(OptionName.previewKernel.long), help: ArgumentHelp("The release whose formulas the upgrade preview applies, as for host (default: the newest modelled).", valueName: "release"),
-            transform: OptionParser.kernel(.previewKernel))
+            completion: Complete.kernels, transform: OptionParser.kernel(.previewKernel))
     var previewKernel: KernelTarget?
 
     @Flag(name: .customLong(OptionName.noPreview.long), help: "Omit the upgrade preview.")

@@ -20,10 +20,10 @@ struct HostCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...), or the tar `capture -o` or `memmap-capture -o` wrote, instead of the live system; libnuma is not consulted.", valueName: "dir"))
+    @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Read a captured tree (DIR/sys/..., DIR/proc/..., DIR/boot/...), or the tar `capture -o` or `memmap-capture -o` wrote, instead of the live system; libnuma is not consulted.", valueName: "dir"), completion: .file())
     var root: String?
 
-    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file), or prometheus (text exposition format for node_exporter's textfile collector; docs/fleet.md).")
+    @Option(name: .customLong(OptionName.format.long), help: "Output format: text, json, svg (a map of the nodes' physical ranges and vmemmap; redirect it to a .svg file), or prometheus (text exposition format for node_exporter's textfile collector; docs/fleet.md).", completion: Complete.formats(HostFormat.self))
     var format: HostFormat = .text
 
     @Option(name: .customLong(OptionName.output.long), help: ArgumentHelp("Write the report to this file instead of stdout, atomically (a temporary file in the same directory renamed over it), as node_exporter's textfile collector requires.", valueName: "file"),
@@ -31,7 +31,7 @@ struct HostCommand: ParsableCommand {
     var output: String?
 
     @Option(name: .customLong(OptionName.previewKernel.long), help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; \(OptionName.kernel.flag) instead replaces the running release's formulas in the check itself.", valueName: "release"),
-            transform: OptionParser.kernel(.previewKernel))
+            completion: Complete.kernels, transform: OptionParser.kernel(.previewKernel))
     var previewKernel: KernelTarget?
 
     @Flag(name: .customLong(OptionName.noPreview.long), help: "Omit the upgrade preview.")

@@ -13,10 +13,10 @@ struct MergeCommand: ParsableCommand {
             Exit 0 when no combination fails at or above the shards' --fail-on, 1 when one does, 2 for bad input.
             """)
 
-    @Argument(help: ArgumentHelp("The shards' summary files.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The shards' summary files.", valueName: "file"), completion: .file())
     var files: [String]
 
-    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (the sweep's summary) or json (the summary object, as sweep --summary writes it).", valueName: "format"))
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (the sweep's summary) or json (the summary object, as sweep --summary writes it).", valueName: "format"), completion: Complete.formats(OutputFormat.self))
     var format: OutputFormat = .text
 
     @Flag(name: .customLong(OptionName.quiet.long), help: "Print nothing when nothing fails.")

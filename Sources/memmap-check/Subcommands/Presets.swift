@@ -6,11 +6,11 @@ struct PresetsCommand: ParsableCommand {
         commandName: "presets",
         abstract: "List every preset with its parameters and derived values.")
 
-    @Option(name: .customLong(OptionName.format.long), help: "Output format: text or json.")
+    @Option(name: .customLong(OptionName.format.long), help: "Output format: text or json.", completion: Complete.formats(OutputFormat.self))
     var format: OutputFormat = .text
 
     @Option(name: .customLong(OptionName.kernel.long), help: ArgumentHelp("Kernel release whose formulas apply (7.2, 7.2.13, 6.12), or 'proposed'.", valueName: "release"),
-            transform: OptionParser.kernel(.kernel))
+            completion: Complete.kernels, transform: OptionParser.kernel(.kernel))
     var kernel: KernelTarget?
 
     func run() throws {

@@ -17,14 +17,14 @@ struct SweepCommand: ParsableCommand {
             Exit 0 when no combination fails at or above --fail-on, 1 when one does, 2 for bad input.
             """)
 
-    @Option(name: .customLong(OptionName.presets.long), help: ArgumentHelp("Presets: all, a comma-separated list, or globs such as 'arm64-*' (default: all, unless --kconfig is given).", valueName: "list"))
+    @Option(name: .customLong(OptionName.presets.long), help: ArgumentHelp("Presets: all, a comma-separated list, or globs such as 'arm64-*' (default: all, unless --kconfig is given).", valueName: "list"), completion: Complete.presetList)
     var presets: String?
 
-    @Option(name: .customLong(OptionName.kconfig.long), parsing: .upToNextOption, help: ArgumentHelp("Kernel .config files (plain or gzip) or directories of them; sources in addition to --presets.", valueName: "file"))
+    @Option(name: .customLong(OptionName.kconfig.long), parsing: .upToNextOption, help: ArgumentHelp("Kernel .config files (plain or gzip) or directories of them; sources in addition to --presets.", valueName: "file"), completion: .file())
     var kconfig: [String] = []
 
     @Option(name: .customLong(OptionName.kernel.long), help: ArgumentHelp("Kernel releases whose formulas apply, an axis: a list such as 6.12,7.1,7.2 (also 'proposed'), or all (one release per formula change). Default: each .config's own release, the newest modelled for presets.", valueName: "list"),
-            transform: OptionParser.kernels(.kernel))
+            completion: Complete.kernelAxis, transform: OptionParser.kernels(.kernel))
     var kernel: [KernelTarget]?
 
     @Option(name: .customLong(OptionName.pageSizes.long), help: ArgumentHelp("Page sizes, a list such as 4K,16K,64K (default: each preset's own).", valueName: "list"),
@@ -52,7 +52,7 @@ struct SweepCommand: ParsableCommand {
     var vmemmapBases: SweepAxis?
 
     @Option(name: .customLong(OptionName.hvo.long), help: ArgumentHelp("CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: config (as the Kconfig or .config derives it), on, off or both.", valueName: "choice"),
-            transform: OptionParser.choice(.hvo, HVOChoice.self))
+            completion: Complete.formats(HVOChoice.self), transform: OptionParser.choice(.hvo, HVOChoice.self))
     var hvo: HVOChoice = .config
 
     @Option(name: .customLong(OptionName.jobs.long), help: ArgumentHelp("Threads to run the sweep on (default: all cores online). Output is the same for every N.", valueName: "n"))
@@ -62,17 +62,17 @@ struct SweepCommand: ParsableCommand {
             transform: { try SweepShard(parsing: $0) })
     var shard: SweepShard?
 
-    @Option(name: .customLong(OptionName.summary.long), help: ArgumentHelp("Also write the JSON summary object (what memmap-check merge reads) to this file.", valueName: "file"))
+    @Option(name: .customLong(OptionName.summary.long), help: ArgumentHelp("Also write the JSON summary object (what memmap-check merge reads) to this file.", valueName: "file"), completion: .file())
     var summary: String?
 
-    @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Run the layout rules of a captured tree (memmap-check capture DIR) for every combination; presets then take the tree's page size and sizeof(struct page), as host --root does (default preset: the tree's machine).", valueName: "dir"))
+    @Option(name: .customLong(OptionName.root.long), help: ArgumentHelp("Run the layout rules of a captured tree (memmap-check capture DIR) for every combination; presets then take the tree's page size and sizeof(struct page), as host --root does (default preset: the tree's machine).", valueName: "dir"), completion: .directory)
     var root: String?
 
     @OptionGroup var machine: MachineOptions
 
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (summary), json (summary and failing groups with their smallest combination), jsonl (one compact record per combination), junit (one test case per rule x source x kernel group), sarif (SARIF 2.1.0, one result per failing group), or html (a self-contained report page; redirect it to a .html file).", valueName: "format"))
+    @Option(name: .customLong(OptionName.format.long), help: ArgumentHelp("Output format: text (summary), json (summary and failing groups with their smallest combination), jsonl (one compact record per combination), junit (one test case per rule x source x kernel group), sarif (SARIF 2.1.0, one result per failing group), or html (a self-contained report page; redirect it to a .html file).", valueName: "format"), completion: Complete.formats(SweepFormat.self))
     var format: SweepFormat = .text
 
     @Option(name: .customLong(OptionName.list.long), help: ArgumentHelp("--format json: failing (the summary and failing groups, default) or all (also every combination's full result, one per combination: large).", valueName: "which"))

@@ -88,6 +88,20 @@ struct DocLinkTests {
         }
     }
 
+    @Test("no page names a path of the machine it was written on (examples run from the repository root)")
+    func noMachinePaths() throws {
+        // Home and work directories of build machines; the checkout's own path is shown as `/…`.
+        let machine = try Regex(#"(^|[\s(`'"])/(work|home|Users|root|srv|build)/"#)
+        var found: [String] = []
+        for page in Self.pages {
+            let text = try String(contentsOf: page, encoding: .utf8)
+            for (i, line) in text.components(separatedBy: "\n").enumerated() where line.contains(machine) {
+                found.append("\(page.lastPathComponent):\(i + 1): \(line.prefix(120))")
+            }
+        }
+        #expect(found.isEmpty, "machine paths:\n\(found.joined(separator: "\n"))")
+    }
+
     @Test("README.md is a front door: at most 15,000 bytes")
     func readmeSize() throws {
         let size = try Data(contentsOf: packageRoot.appendingPathComponent("README.md")).count

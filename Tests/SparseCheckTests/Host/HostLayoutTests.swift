@@ -154,7 +154,7 @@ struct FixtureLayoutTests {
         let h = try hostCheck(hostFixture("4node-uneven"))
         let text = Report.document(h).serialized()
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(obj["schema"] as? String == "memmap-check/2")
+        #expect(obj["schema"] as? String == "memmap-check/3")
         #expect(obj["summary"] != nil && obj["results"] != nil)
         let layout = try #require(obj["layout"] as? [String: Any])
         #expect((layout["nodes"] as? [Any])?.count == 4)

@@ -195,7 +195,7 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
         let out = OutputStream(fd: -1)
         _ = try write(JSONWriter(out: out), s, RunInfo(command: .sweep, policy: .error))
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(out.captured)) as? [String: Any])
-        #expect(doc["schema"] as? String == "memmap-check/2")
+        #expect(doc["schema"] as? String == "memmap-check/3")
         #expect(doc["tool_version"] as? String == ToolVersion.current)
         #expect(doc["results"] == nil)
         let sum = try #require(doc["summary"] as? [String: Any])
@@ -236,9 +236,12 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
             for l in lines {
                 #expect(l.count < 400)
                 let o = try #require(try JSONSerialization.jsonObject(with: Data(l)) as? [String: Any])
-                let rules = try #require(o["rules"] as? [[Any]])
-                #expect(rules.count == RuleID.allCases.count)
-                for v in rules { #expect(v.count == (v.first as? String == "fail" ? 2 : 1)) }
+                // Each rule's verdict under its own name: "pass", "skip" or "fail SIZE".
+                #expect(o["rules"] == nil)
+                for r in RuleID.allCases {
+                    let v = try #require(o[r.rawValue] as? String, "\(r.rawValue) in \(o.keys)")
+                    #expect(["pass", "skip"].contains(v) || (v.hasPrefix("fail ") && (try? Units.parseSize(String(v.dropFirst(5)), option: "")) != nil), "\(v)")
+                }
                 #expect(o["align"] is Int && o["vmemmap"] is String)
             }
         }
@@ -253,6 +256,15 @@ final class JUnitCollector: NSObject, XMLParserDelegate {
                                required: (1 << 47, 1 << 47, 1 << 47), actual: 1 << 63, fails: true)
         }
         #expect(b.count <= 400, "\(b.count)")
+        // The rule keys are the rules' names, in RuleID order.
+        #expect(JSONLRecord.ruleKeys == RuleID.allCases.map(\.rawValue))
+        // Sizes keep their exact binary suffix, and read back as sizes.
+        for (v, text) in [(UInt64(268_435_456), "256M"), (64, "64"), (306_783_378, "306783378"), (1 << 47, "128T"), (3072, "3K"), (1536, "1536"), (0, "0")] {
+            let buf = ByteBuffer()
+            buf.withCursor(reserving: 32) { p in JSONLRecord.putSize(&p, v) }
+            #expect(String(decoding: buf.bytes, as: UTF8.self) == text)
+            if v > 0 { #expect(try Units.parseSize(text, option: "") == v) }
+        }
         #expect((try? JSONSerialization.jsonObject(with: Data(b.bytes))) != nil)
     }
 

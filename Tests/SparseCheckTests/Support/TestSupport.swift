@@ -58,11 +58,13 @@ struct CLI {
     }
 
     /// Runs `executable` (memmap-check by default) with `args`, collecting stdout and stderr.
-    static func run(_ args: [String], environment: [String: String]? = nil, executable: URL = binary) throws -> Output {
+    static func run(_ args: [String], environment: [String: String]? = nil, executable: URL = binary,
+                    directory: URL? = nil) throws -> Output {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
         if let environment { p.environment = environment }
+        if let directory { p.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
