@@ -1,5 +1,14 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import SparseCheck
 
 struct MemmapCheck: ParsableCommand {
@@ -25,9 +34,9 @@ struct MemmapCheck: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Foundation.exit(ExitStatus.ok.rawValue)
+            Glibc.exit(ExitStatus.ok.rawValue)
         } catch let e as ExitCode {
-            Foundation.exit(e.rawValue)
+            Glibc.exit(e.rawValue)
         } catch let e as InputError {
             fail(e.description, .badInput)
         } catch let e as EnvironmentError {
@@ -41,7 +50,7 @@ struct MemmapCheck: ParsableCommand {
             }
             let text = message(for: error)
             let line = text.split(separator: "\n").first.map(String.init) ?? "usage error"
-            fail(line.replacingOccurrences(of: "Error: ", with: ""), .badInput)
+            fail(line.replacingAll("Error: ", with: ""), .badInput)
         }
     }
 
@@ -58,8 +67,19 @@ struct MemmapCheck: ParsableCommand {
     }
 
     static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        FileHandle.standardError.write(Data("memmap-check: error: \(message)\n".utf8))
-        Foundation.exit(status.rawValue)
+        writeStandardError("memmap-check: error: \(message)\n")
+        Glibc.exit(status.rawValue)
+    }
+}
+
+/// Writes `text` to stderr unbuffered, as it is (FileHandle.standardError.write did the same).
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        bytes = bytes.dropFirst(n)
     }
 }
 

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a host file could not be used. Every case names the file (relative to the tree) in `description`.
 public enum HostFileError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -300,7 +307,7 @@ func trimmedASCII(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>
 /// `0-3,8,10-11` (the kernel's cpulist / nodelist syntax) to sorted integers.
 public func parseIDList(_ text: String) -> [Int]? {
     var out: [Int] = []
-    let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let t = text.trimmingSpacesAndNewlines()
     if t.isEmpty { return [] }
     for part in t.split(separator: ",") {
         let ends = part.split(separator: "-", omittingEmptySubsequences: false)

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CHost
 
 /// The libnuma questions `host` asks (a protocol so tests can answer them).
@@ -96,7 +103,7 @@ public enum HostReader {
             }
             if L.machine == nil { L.machine = machineFromCPUInfo(cpuinfo) }
             if var m = RunningKernel.mode(cpuinfo: cpuinfo, machine: L.machine) {
-                if !files.isLive { m.source = m.source.replacingOccurrences(of: "/proc/cpuinfo", with: "proc/cpuinfo") }
+                if !files.isLive { m.source = m.source.replacingAll("/proc/cpuinfo", with: "proc/cpuinfo") }
                 L.running.mode = m
             }
         }
@@ -493,9 +500,9 @@ public enum HostReader {
         var ram: [PhysRange] = []
         var anyNonZero = false
         for line in text.split(separator: "\n") {
-            guard let colon = line.range(of: " : ") else { continue }
+            guard let colon = line.firstRange(of: " : ") else { continue }
             let addr = line[line.startIndex..<colon.lowerBound]
-            let ends = addr.trimmingCharacters(in: .whitespaces).split(separator: "-")
+            let ends = addr.trimmingSpaces().split(separator: "-")
             guard ends.count == 2, let s = UInt64(ends[0], radix: 16), let e = UInt64(ends[1], radix: 16) else { continue }
             if s != 0 || e != 0 { anyNonZero = true }
             if !line.hasPrefix(" ") && line[colon.upperBound...] == "System RAM", e >= s, e < UInt64.max {
@@ -525,7 +532,7 @@ public enum HostReader {
 
     static func readManifest(_ files: HostFiles) -> [String: Any]? {
         guard let b = try? files.bytes(manifestName),
-              let obj = try? JSONSerialization.jsonObject(with: Data(b)) as? [String: Any] else { return nil }
+              let obj = JSONReader.object(b) else { return nil }
         return obj
     }
 

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The paging mode a kernel chose at boot, where a configuration allows several.
 /// (Re-point to the model's first-class paging mode when it lands: `presetName(arch:pageShift:)` is the
@@ -84,8 +91,8 @@ public struct RunningKernel: Sendable, Equatable {
         for raw in t.split(separator: "\n") {
             let parts = raw.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let key = parts[0].trimmingCharacters(in: .whitespaces)
-            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            let key = parts[0].trimmingSpaces()
+            let value = parts[1].trimmingSpaces()
             if key == "mmu", value.hasPrefix("sv"), let va = UInt32(value.dropFirst(2)), [39, 48, 57].contains(va) {
                 return Sourced(.riscv(vaBits: va), "/proc/cpuinfo 'mmu : \(value)'")
             }
@@ -113,8 +120,8 @@ public struct RunningKernel: Sendable, Equatable {
     /// disabled" concerns the kernel image's physical address only and is not taken.
     public static func kaslr(dmesg t: String, path: String) -> Sourced<Bool>? {
         for line in t.split(separator: "\n") where line.contains("KASLR disabled") && !line.contains("Physical KASLR") {
-            let msg = line.range(of: "KASLR disabled").map { String(line[$0.lowerBound...]) } ?? String(line)
-            return Sourced(false, "\(path): '\(msg.trimmingCharacters(in: .whitespaces))'")
+            let msg = line.firstRange(of: "KASLR disabled").map { String(line[$0.lowerBound...]) } ?? String(line)
+            return Sourced(false, "\(path): '\(msg.trimmingSpaces())'")
         }
         return nil
     }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CZlib
 
 /// A kernel `.config` file (plain or gzip-compressed, e.g. `/proc/config.gz`), parsed line by line.
@@ -27,13 +34,24 @@ public struct KconfigFile: Sendable {
 
     /// Reads `path`, gunzipping when it starts with the gzip magic.
     public static func load(path: String) throws -> KconfigFile {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a readable kernel .config or config.gz (\(exists ? "permission denied" : "no such file"))")
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
-        return try load(data: data, path: path)
+        defer { close(fd) }
+        // At most maxBytes + 1 bytes (so an oversized file is refused, not read whole); a read error
+        // (a directory) reads as empty.
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        var got = 0
+        while got <= maxBytes {
+            if got == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, maxBytes + 1 - got))) }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { if n < 0 { got = 0 }; break }
+            got += n
+        }
+        return try load(data: Data(bytes[0..<got]), path: path)
     }
 
     /// Parses already-read bytes (plain or gzip) named `path`: how `host` reads the running kernel's
@@ -79,10 +97,10 @@ public struct KconfigFile: Sendable {
             lineNo += 1
             var line = Substring(raw)
             if line.hasSuffix("\r") { line = line.dropLast() }
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmingSpaces()
             if t.isEmpty { continue }
             if t.hasPrefix("#") {
-                let body = t.dropFirst().trimmingCharacters(in: .whitespaces)
+                let body = t.dropFirst().trimmingSpaces()
                 if body.hasPrefix("CONFIG_"), body.hasSuffix(" is not set") {
                     let name = body.dropFirst("CONFIG_".count).dropLast(" is not set".count)
                     guard isSymbol(name) else { throw malformed(path, lineNo, t) }
@@ -190,7 +208,7 @@ extension KconfigFile {
     public func derive() throws -> KconfigOutcome {
         var from: [String] = []
         var assumed: [String] = []
-        let file = (path as NSString).lastPathComponent
+        let file = PathName.last(path)
 
         func contradiction(_ a: String, _ b: String, _ why: String) -> InputError {
             let line = entries[b]?.line ?? entries[a]?.line ?? 1
@@ -477,16 +495,21 @@ let kconfigSymbolsOfInterest: Set<String> = [
     "RANDOMIZE_MEMORY", "RANDOMIZE_BASE", "HUGETLB_PAGE",
 ]
 
+/// Whether `path` (symlinks followed) is a directory; nil when it does not exist.
+private func isDirectory(_ path: String) -> Bool? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return (st.st_mode & S_IFMT) == S_IFDIR
+}
+
 /// Expands `--kconfig` arguments: files as given, directories to their regular files (sorted).
 public func expandKconfigPaths(_ paths: [String]) throws -> [String] {
     var out: [String] = []
     for p in paths {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+        if isDirectory(p) == true {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []
-            let files = names.sorted().map { (p as NSString).appendingPathComponent($0) }.filter {
-                var d: ObjCBool = false
-                return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue && !(($0 as NSString).lastPathComponent.hasPrefix("."))
+            let files = names.sorted().map { PathName.join(p, $0) }.filter {
+                isDirectory($0) == false && !PathName.last($0).hasPrefix(".")
             }
             guard !files.isEmpty else {
                 throw InputError("\(OptionName.kconfig.flag) \(p)", expected: "a directory holding kernel .config files (it is empty)")

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One writer per output format, behind one protocol that `check`, `host` and `sweep` drive the same
 /// way: `begin`, then any number of `add` / `notApplicable`, then `end`. A writer ignores the items

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `capture DIR`: copies exactly the files `host` reads into a tree `host --root DIR` accepts, plus a
 /// manifest (`memmap-check-capture.json`: kernel release, machine, page size, time, files that could
@@ -42,7 +49,11 @@ public enum HostCapture {
         do {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw EnvironmentError(dir, problem: "cannot create the capture directory (\(error.localizedDescription))")
+            // The reason as the C library words it (FoundationEssentials' errors carry no localized text):
+            // the last directory's mkdir(2), tried again.
+            if mkdir(dir, 0o777) != 0 {
+                throw EnvironmentError(dir, problem: "cannot create the capture directory (\(String(cString: strerror(errno))))")
+            }
         }
         let src = HostFiles()
         var u = utsname()
@@ -54,7 +65,7 @@ public enum HostCapture {
         var missing: [String] = []
         func write(_ rel: String, _ data: Data) throws {
             let path = dir + "/" + rel
-            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: PathName.parent(path), withIntermediateDirectories: true)
             guard fm.createFile(atPath: path, contents: data) else {
                 throw EnvironmentError(path, problem: "cannot write into the capture directory")
             }
@@ -70,7 +81,7 @@ public enum HostCapture {
         }
         for (rel, target) in links {
             let path = dir + "/" + rel
-            try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? fm.createDirectory(atPath: PathName.parent(path), withIntermediateDirectories: true)
             if (try? fm.createSymbolicLink(atPath: path, withDestinationPath: target)) != nil { written.append(rel) }
             else { unreadable.append(("/" + rel, "cannot create symlink")) }
         }
@@ -99,7 +110,7 @@ public enum HostCapture {
         }
         if let log = HostReader.liveKernelLog() { try write("dmesg.txt", Data(log.utf8)) }
         let (observed, running) = observe(paths)
-        let iso = ISO8601DateFormatter().string(from: Date())
+        let iso = utcTimestamp()
         let manifest = JSON.object([
             ("schema", .string("memmap-check-capture/1")),
             ("kernel_release", .string(release)),
@@ -145,4 +156,14 @@ public enum HostCapture {
             return ([("observed_unavailable", .string(e.description))], .object(running))
         }
     }
+}
+
+/// The current time in UTC as ISO 8601 to the second, "2026-05-01T12:00:00Z" (what
+/// ISO8601DateFormatter wrote by default).
+private func utcTimestamp() -> String {
+    var t = time(nil)
+    var tm = tm()
+    gmtime_r(&t, &tm)
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
 }

@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SparseCheck
 
 struct Capture: ParsableCommand {
@@ -14,8 +21,8 @@ struct Capture: ParsableCommand {
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: dir), !entries.isEmpty {
             throw InputError("capture \(dir)", expected: "a new or empty directory (it holds \(entries.count) entries)")
         }
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), !isDir.boolValue {
+        var st = stat()
+        if stat(dir, &st) == 0, st.st_mode & S_IFMT != S_IFDIR {
             throw InputError("capture \(dir)", expected: "a directory, not a file")
         }
     }
