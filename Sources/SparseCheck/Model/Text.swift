@@ -59,9 +59,9 @@ public enum PathName {
         return dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    /// The components of an absolute path with `.`, `..`, repeated `/` and the symlinks among its
-    /// existing components resolved, in order (NSString.standardizingPath: "link/x/.." is link's
-    /// target; a missing component is kept as written).
+    /// The components of an absolute path with `.`, `..`, repeated `/` and the symlinks with an absolute
+    /// target among its existing components resolved, in order (NSString.standardizingPath: "link/x/.."
+    /// is link's target; a symlink with a relative target and a missing component are kept as written).
     public static func components(standardizing absolute: String) -> [String] {
         var out: [String] = []
         var pending = absolute.split(separator: "/").map(String.init).reversed() as [String]
@@ -72,11 +72,10 @@ public enum PathName {
             if c == ".." { _ = out.popLast(); continue }
             out.append(c)
             let n = readlink("/" + out.joined(separator: "/"), &buf, buf.count)
-            guard n > 0, hops < 40 else { continue }
+            guard n > 0, hops < 40, buf[0] == 0x2f else { continue }
             hops += 1
-            out.removeLast()
+            out = []
             let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if target.hasPrefix("/") { out = [] }
             pending.append(contentsOf: target.split(separator: "/").map(String.init).reversed())
         }
         return out
