@@ -106,6 +106,32 @@ public struct HostFiles: Sendable {
         try readFile(try checkInside(rel), rel, cap: cap, flags: 0)
     }
 
+    /// A regular file of at most `cap` bytes opened for reads on demand (`ChunkedFile`), or nil when
+    /// fstat gives no size (then `bytes` reads it whole). Errors as `bytes` reports them.
+    public func chunked(_ rel: String, cap: Int) throws -> ChunkedFile? {
+        let path = try checkInside(rel)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT { throw HostFileError.missing(display(rel)) }
+            throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            let kind = (st.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw HostFileError.unreadable(display(rel), "\(kind) where a file is expected")
+        }
+        guard st.st_size > 0 else { close(fd); return nil }
+        guard st.st_size <= cap else { close(fd); throw HostFileError.tooLarge(display(rel), cap) }
+        return ChunkedFile(fd: fd, count: Int(st.st_size), name: display(rel))
+    }
+
     /// An open directory of the tree for reading many short files below it (`TreeDir`).
     public func openDir(_ rel: String) throws -> TreeDir {
         let real = try checkInside(rel)
@@ -331,4 +357,53 @@ public func formatIDList<S: Sequence>(_ ids: S) -> String where S.Element == Int
         i = j + 1
     }
     return parts.joined(separator: ",")
+}
+
+/// A regular file read in 16 KiB chunks as they are asked for (pread), for BTF: `count` is its size from
+/// fstat. A read error is a `HostFileError`; a file cut short after fstat is a truncated BTF.
+public final class ChunkedFile: BTFBytes {
+    let fd: Int32
+    public let count: Int
+    let name: String
+    private var chunks: [Int: [UInt8]] = [:]
+    private var current = -1
+    private var chunk: [UInt8] = []
+    static let shift = 14
+
+    init(fd: Int32, count: Int, name: String) {
+        self.fd = fd
+        self.count = count
+        self.name = name
+    }
+
+    deinit { close(fd) }
+
+    public func byte(_ offset: Int) throws -> UInt8 {
+        let i = offset >> Self.shift
+        if i != current {
+            if current >= 0 { chunks[current] = chunk }
+            chunk = try chunks[i] ?? load(i)
+            current = i
+        }
+        let k = offset & ((1 << Self.shift) - 1)
+        guard k < chunk.count else { throw BTF.Failure.truncated("a field at offset \(offset)") }
+        return chunk[k]
+    }
+
+    private func load(_ i: Int) throws -> [UInt8] {
+        let start = i << Self.shift
+        var out = [UInt8](repeating: 0, count: min(1 << Self.shift, max(count - start, 0)))
+        var got = 0
+        while got < out.count {
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(start + got)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw HostFileError.unreadable(name, String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            got += n
+        }
+        out.removeSubrange(got...)
+        return out
+    }
 }

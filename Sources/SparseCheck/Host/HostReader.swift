@@ -115,14 +115,16 @@ public enum HostReader {
         // sizeof(struct page) from BTF.
         let btfPath = "sys/kernel/btf/vmlinux"
         do {
-            let data = try files.bytes(btfPath, cap: HostFiles.btfCap)
-            do {
-                L.structPageSize = try BTF.structSize("page", in: data)
-                L.structPageSizeSource = "BTF \(files.display(btfPath))"
-                note("btf", btfPath, "ok", "struct page size \(L.structPageSize!)")
-            } catch {
-                note("btf", btfPath, "malformed", "\(error)")
+            // Read on demand: the header and the types up to struct page, not the whole 5 MiB.
+            if var file = try files.chunked(btfPath, cap: HostFiles.btfCap) {
+                L.structPageSize = try BTF.structSize("page", in: &file)
+            } else {
+                L.structPageSize = try BTF.structSize("page", in: try files.bytes(btfPath, cap: HostFiles.btfCap))
             }
+            L.structPageSizeSource = "BTF \(files.display(btfPath))"
+            note("btf", btfPath, "ok", "struct page size \(L.structPageSize!)")
+        } catch let e as BTF.Failure {
+            note("btf", btfPath, "malformed", "\(e)")
         } catch {
             failed("btf", error)
         }
