@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds a memmap-check that an operator can carry to a host without a Swift toolchain or libnuma1:
-#   dist/memmap-check                         release binary; the Swift runtime and Foundation
+#   dist/memmap-check                         release binary; the Swift runtime and FoundationEssentials
 #                                             (--static-swift-stdlib), libnuma, zlib, libstdc++ and
 #                                             libgcc are linked statically, so ldd lists only the C
-#                                             library family (libc, libm, the loader)
+#                                             library family (libc, libm, the loader); at most 16 MiB,
+#                                             without FoundationInternationalization or ICU's data
 #   dist/memmap-check.1                       man page (swift-argument-parser's generate-manual)
 #   dist/completions/{memmap-check.bash,_memmap-check,memmap-check.fish}
 #   dist/memmap-check_<version>_<arch>.deb    all of the above, Depends: libc6 only
@@ -213,7 +214,11 @@ done
 
 # The same flags for the build and for the plugin's build below, so that the plugin finds everything
 # built (different flags would recompile every module and relink the binary dynamically).
-static_flags=(--static-swift-stdlib -Xswiftc -L"$static_libs" -Xswiftc -Xclang-linker -Xswiftc -static-libgcc)
+# --no-export-dynamic undoes the -export-dynamic of the toolchain's static-stdlib-args.lnk: exported, every
+# public symbol of SparseCheck and ArgumentParser was a root that --gc-sections kept, and 3,700 entries
+# in the dynamic symbol table (300 KiB); nothing loads this executable's symbols at run time.
+static_flags=(--static-swift-stdlib -Xswiftc -L"$static_libs" -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
+              -Xlinker --no-export-dynamic)
 
 echo "== building memmap-check $version (release, static) in $scratch"
 swift build -c release --product memmap-check --scratch-path "$scratch" "${static_flags[@]}"
@@ -233,6 +238,17 @@ if grep -vE '^\s*(linux-vdso\.so|linux-gate\.so|(/[^ ]*/)?ld-linux[^ ]*\.so|lib(
     exit 1
 fi
 [ "$("$dist/memmap-check" --version)" = "$version" ] || { echo "package.sh: --version is not $version" >&2; exit 1; }
+# Light: FoundationEssentials only (Sources import FoundationEssentials where it exists), so neither
+# FoundationInternationalization nor ICU's data (30 MiB) is linked, and the binary stays within 16 MiB.
+size=$(stat -c %s "$dist/memmap-check")
+if grep -aqE 'FoundationInternationalization|icudt[0-9]' "$dist/memmap-check"; then
+    echo "package.sh: $dist/memmap-check links FoundationInternationalization or ICU data (an 'import Foundation' in Sources?)" >&2
+    exit 1
+fi
+if [ "$size" -gt $((16 << 20)) ]; then
+    echo "package.sh: $dist/memmap-check is $size bytes, over the 16 MiB budget" >&2
+    exit 1
+fi
 
 # The man page, from the command's own help, by swift-argument-parser's generate-manual (the tool
 # behind its `swift package plugin generate-manual`). The plugin itself rebuilds every product of the

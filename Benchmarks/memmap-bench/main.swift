@@ -145,6 +145,12 @@ func registry(_ c: Context) -> [Benchmark] {
         subject: Side(label: "memmap-check host", argv: [c.tool, "host"]),
         reference: Side(label: "numactl --hardware", argv: ["numactl", "--hardware"]),
         target: "within 2x numactl --hardware"))
+    list.append(Benchmark(
+        name: "host-live-lsmem", what: "host query on this machine against lsmem on the same machine",
+        items: nil, unit: "",
+        subject: Side(label: "memmap-check host", argv: [c.tool, "host"]),
+        reference: Side(label: "lsmem", argv: ["lsmem"]),
+        target: "within 2x lsmem (issue 19)"))
     for (name, tib) in [("layout-128tib", 128), ("layout-1pib", 1024)] {
         let sections = tib << 13 // 128 MiB sections per TiB
         list.append(Benchmark(

@@ -1,5 +1,14 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import SparseCheck
 
 struct MemmapCheck: ParsableCommand {
@@ -31,9 +40,9 @@ struct MemmapCheck: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Foundation.exit(ExitStatus.ok.rawValue)
+            Glibc.exit(ExitStatus.ok.rawValue)
         } catch let e as ExitCode {
-            Foundation.exit(e.rawValue)
+            Glibc.exit(e.rawValue)
         } catch let e as InputError {
             fail(e.description, .badInput)
         } catch let e as EnvironmentError {
@@ -47,7 +56,7 @@ struct MemmapCheck: ParsableCommand {
             }
             let text = message(for: error)
             let line = text.split(separator: "\n").first.map(String.init) ?? "usage error"
-            fail(line.replacingOccurrences(of: "Error: ", with: ""), .badInput)
+            fail(line.replacingAll("Error: ", with: ""), .badInput)
         }
     }
 
@@ -95,7 +104,7 @@ struct MemmapCheck: ParsableCommand {
         var out = ""
         for u in s.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7f || (0x80..<0xa0).contains(u.value) {
-                out += String(format: "\\x%02x", u.value)
+                out += "\\x" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
             } else {
                 out.unicodeScalars.append(u)
             }
@@ -104,8 +113,19 @@ struct MemmapCheck: ParsableCommand {
     }
 
     static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        FileHandle.standardError.write(Data("memmap-check: error: \(printable(message))\n".utf8))
-        Foundation.exit(status.rawValue)
+        writeStandardError("memmap-check: error: \(printable(message))\n")
+        Glibc.exit(status.rawValue)
+    }
+}
+
+/// Writes `text` to stderr unbuffered, as it is (FileHandle.standardError.write did the same).
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        bytes = bytes.dropFirst(n)
     }
 }
 

@@ -16,14 +16,23 @@ public enum BTF {
 
     /// sizeof(struct `name`) from the type section.
     public static func structSize(_ name: String, in data: [UInt8]) throws -> UInt64 {
+        var data = data
+        return try structSize(name, in: &data)
+    }
+
+    /// The same over any bytes, such as a file read on demand (`ChunkedFile`): only the header, the types
+    /// up to struct `name` and the names compared are read (vmlinux BTF is 5 MiB; struct page is within
+    /// its first pages).
+    public static func structSize(_ name: String, in data: inout some BTFBytes) throws -> UInt64 {
         guard data.count >= 24 else { throw Failure.truncated("header") }
         let swapped: Bool
-        if data[0] == 0x9f && data[1] == 0xeb { swapped = false }
-        else if data[0] == 0xeb && data[1] == 0x9f { swapped = true }
+        let m0 = try data.byte(0), m1 = try data.byte(1)
+        if m0 == 0x9f && m1 == 0xeb { swapped = false }
+        else if m0 == 0xeb && m1 == 0x9f { swapped = true }
         else { throw Failure.badMagic }
         func u32(_ o: Int) throws -> UInt32 {
             guard o >= 0, o + 4 <= data.count else { throw Failure.truncated("a field at offset \(o)") }
-            let v = UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16 | UInt32(data[o + 3]) << 24
+            let v = UInt32(try data.byte(o)) | UInt32(try data.byte(o + 1)) << 8 | UInt32(try data.byte(o + 2)) << 16 | UInt32(try data.byte(o + 3)) << 24
             return swapped ? v.byteSwapped : v
         }
         let hdrLen = Int(try u32(4))
@@ -34,18 +43,18 @@ public enum BTF {
         guard typesEnd <= data.count, typesStart <= typesEnd else { throw Failure.truncated("type section") }
         guard strEnd <= data.count, strStart <= strEnd else { throw Failure.truncated("string section") }
         let want = Array(name.utf8)
-        func nameIs(_ off: UInt32) -> Bool {
+        func nameIs(_ off: UInt32) throws -> Bool {
             let s = strStart + Int(off)
             guard s + want.count < strEnd else { return false }
-            for (i, b) in want.enumerated() where data[s + i] != b { return false }
-            return data[s + want.count] == 0
+            for (i, b) in want.enumerated() where (try data.byte(s + i)) != b { return false }
+            return try data.byte(s + want.count) == 0
         }
         var o = typesStart
         while o < typesEnd {
             guard o + 12 <= typesEnd else { throw Failure.truncated("type at offset \(o)") }
             let nameOff = try u32(o), info = try u32(o + 4), sizeOrType = try u32(o + 8)
             let kind = (info >> 24) & 0x1f, vlen = Int(info & 0xffff)
-            if kind == 4 && nameOff != 0 && nameIs(nameOff) {
+            if try kind == 4 && nameOff != 0 && nameIs(nameOff) {
                 // A corrupt or hostile BTF must not hand a 0 or huge size to the arithmetic.
                 guard sizeOrType > 0, sizeOrType <= 4096 else { throw Failure.implausible(name, UInt64(sizeOrType)) }
                 return UInt64(sizeOrType)
@@ -64,4 +73,14 @@ public enum BTF {
         guard o == typesEnd else { throw Failure.truncated("last type") }
         throw Failure.notFound(name)
     }
+}
+
+/// Bytes BTF is read from: offsets 0 ..< count, each read at most once from its source.
+public protocol BTFBytes {
+    var count: Int { get }
+    mutating func byte(_ offset: Int) throws -> UInt8
+}
+
+extension Array: BTFBytes where Element == UInt8 {
+    public func byte(_ offset: Int) -> UInt8 { self[offset] }
 }

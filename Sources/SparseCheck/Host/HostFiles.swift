@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CCapture
 
 /// Why a host file could not be used. Every case names the file (relative to the tree) in `description`.
@@ -61,7 +68,7 @@ public struct HostFiles: Sendable {
     public init(root dir: String) throws {
         var fst = stat()
         if stat(dir, &fst) == 0, (fst.st_mode & S_IFMT) == S_IFREG, ccap_is_tar(dir) != 0 {
-            let tmp = NSTemporaryDirectory() + "memmap-check-root-\(getpid())-\(UUID().uuidString)"
+            let tmp = PathName.join(ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp", "memmap-check-root-\(getpid())-\(UUID().uuidString)")
             ExtractedTrees.shared.add(tmp)
             var err = [CChar](repeating: 0, count: 1024)
             guard ccap_tar_extract(dir, tmp, &err, err.count) == 0, let real = HostFiles.realPath(tmp) else {
@@ -119,6 +126,32 @@ public struct HostFiles: Sendable {
     /// The bytes of a file, at most `cap`; a larger file is an error, never silently cut.
     public func bytes(_ rel: String, cap: Int = HostFiles.textCap) throws -> [UInt8] {
         try readFile(try checkInside(rel), rel, cap: cap, flags: 0)
+    }
+
+    /// A regular file of at most `cap` bytes opened for reads on demand (`ChunkedFile`), or nil when
+    /// fstat gives no size (then `bytes` reads it whole). Errors as `bytes` reports them.
+    public func chunked(_ rel: String, cap: Int) throws -> ChunkedFile? {
+        let path = try checkInside(rel)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT { throw HostFileError.missing(display(rel)) }
+            throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw HostFileError.unreadable(display(rel), String(cString: strerror(e)))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            let kind = (st.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw HostFileError.unreadable(display(rel), "\(kind) where a file is expected")
+        }
+        guard st.st_size > 0 else { close(fd); return nil }
+        guard st.st_size <= cap else { close(fd); throw HostFileError.tooLarge(display(rel), cap) }
+        return ChunkedFile(fd: fd, count: Int(st.st_size), name: display(rel))
     }
 
     /// An open directory of the tree for reading many short files below it (`TreeDir`).
@@ -330,7 +363,7 @@ func trimmedASCII(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>
 /// `0-3,8,10-11` (the kernel's cpulist / nodelist syntax) to sorted integers.
 public func parseIDList(_ text: String) -> [Int]? {
     var out: [Int] = []
-    let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let t = text.trimmingSpacesAndNewlines()
     if t.isEmpty { return [] }
     for part in t.split(separator: ",") {
         let ends = part.split(separator: "-", omittingEmptySubsequences: false)
@@ -359,7 +392,7 @@ public func formatIDList<S: Sequence>(_ ids: S) -> String where S.Element == Int
 /// The temporary trees `--root FILE.tar` extracted, removed when the process exits.
 final class ExtractedTrees: @unchecked Sendable {
     static let shared = ExtractedTrees()
-    private let lock = NSLock()
+    private let lock = Condition()
     private var dirs: [String] = []
     private var registered = false
 
@@ -379,5 +412,54 @@ final class ExtractedTrees: @unchecked Sendable {
         dirs.removeAll()
         lock.unlock()
         for d in all { try? FileManager.default.removeItem(atPath: d) }
+    }
+}
+
+/// A regular file read in 16 KiB chunks as they are asked for (pread), for BTF: `count` is its size from
+/// fstat. A read error is a `HostFileError`; a file cut short after fstat is a truncated BTF.
+public final class ChunkedFile: BTFBytes {
+    let fd: Int32
+    public let count: Int
+    let name: String
+    private var chunks: [Int: [UInt8]] = [:]
+    private var current = -1
+    private var chunk: [UInt8] = []
+    static let shift = 14
+
+    init(fd: Int32, count: Int, name: String) {
+        self.fd = fd
+        self.count = count
+        self.name = name
+    }
+
+    deinit { close(fd) }
+
+    public func byte(_ offset: Int) throws -> UInt8 {
+        let i = offset >> Self.shift
+        if i != current {
+            if current >= 0 { chunks[current] = chunk }
+            chunk = try chunks[i] ?? load(i)
+            current = i
+        }
+        let k = offset & ((1 << Self.shift) - 1)
+        guard k < chunk.count else { throw BTF.Failure.truncated("a field at offset \(offset)") }
+        return chunk[k]
+    }
+
+    private func load(_ i: Int) throws -> [UInt8] {
+        let start = i << Self.shift
+        var out = [UInt8](repeating: 0, count: min(1 << Self.shift, max(count - start, 0)))
+        var got = 0
+        while got < out.count {
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(start + got)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw HostFileError.unreadable(name, String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            got += n
+        }
+        out.removeSubrange(got...)
+        return out
     }
 }

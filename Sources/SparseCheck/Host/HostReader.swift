@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CHost
 internal import CCapture
 
@@ -97,7 +104,7 @@ public enum HostReader {
             }
             if L.machine == nil { L.machine = machineFromCPUInfo(cpuinfo) }
             if var m = RunningKernel.mode(cpuinfo: cpuinfo, machine: L.machine) {
-                if !files.isLive { m.source = m.source.replacingOccurrences(of: "/proc/cpuinfo", with: "proc/cpuinfo") }
+                if !files.isLive { m.source = m.source.replacingAll("/proc/cpuinfo", with: "proc/cpuinfo") }
                 L.running.mode = m
             }
         }
@@ -109,14 +116,16 @@ public enum HostReader {
         // sizeof(struct page) from BTF.
         let btfPath = "sys/kernel/btf/vmlinux"
         do {
-            let data = try files.bytes(btfPath, cap: HostFiles.btfCap)
-            do {
-                L.structPageSize = try BTF.structSize("page", in: data)
-                L.structPageSizeSource = "BTF \(files.display(btfPath))"
-                note("btf", btfPath, "ok", "struct page size \(L.structPageSize!)")
-            } catch {
-                note("btf", btfPath, "malformed", "\(error)")
+            // Read on demand: the header and the types up to struct page, not the whole 5 MiB.
+            if var file = try files.chunked(btfPath, cap: HostFiles.btfCap) {
+                L.structPageSize = try BTF.structSize("page", in: &file)
+            } else {
+                L.structPageSize = try BTF.structSize("page", in: try files.bytes(btfPath, cap: HostFiles.btfCap))
             }
+            L.structPageSizeSource = "BTF \(files.display(btfPath))"
+            note("btf", btfPath, "ok", "struct page size \(L.structPageSize!)")
+        } catch let e as BTF.Failure {
+            note("btf", btfPath, "malformed", "\(e)")
         } catch {
             failed("btf", error)
         }
@@ -495,9 +504,9 @@ public enum HostReader {
         var ram: [PhysRange] = []
         var anyNonZero = false
         for line in text.split(separator: "\n") {
-            guard let colon = line.range(of: " : ") else { continue }
+            guard let colon = line.firstRange(of: " : ") else { continue }
             let addr = line[line.startIndex..<colon.lowerBound]
-            let ends = addr.trimmingCharacters(in: .whitespaces).split(separator: "-")
+            let ends = addr.trimmingSpaces().split(separator: "-")
             guard ends.count == 2, let s = UInt64(ends[0], radix: 16), let e = UInt64(ends[1], radix: 16) else { continue }
             if s != 0 || e != 0 { anyNonZero = true }
             if !line.hasPrefix(" ") && line[colon.upperBound...] == "System RAM", e >= s, e < UInt64.max {
@@ -527,7 +536,7 @@ public enum HostReader {
 
     static func readManifest(_ files: HostFiles) -> [String: Any]? {
         guard let b = try? files.bytes(manifestName),
-              let obj = try? JSONSerialization.jsonObject(with: Data(b)) as? [String: Any] else { return nil }
+              let obj = JSONReader.object(b) else { return nil }
         return obj
     }
 

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CCapture
 
 /// Why kernel memory could not be read.
@@ -135,7 +142,7 @@ public enum Kallsyms {
             if names.contains(name), out.addresses[name] == nil { out.addresses[name] = addr }
         }
         while total <= maxBytes {
-            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw KcoreError(path, "read error (\(String(cString: strerror(errno))))")

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A host's NUMA node and memory layout as read from its sources, independent of any configuration:
 /// physical ranges are kept in bytes so a what-if page size (`--page-size 64K`) re-derives PFNs.
@@ -197,6 +204,6 @@ extension Units {
         var v = Double(value) / 1024
         var i = 0
         while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
-        return String(format: "%.1f %@", v, units[i])
+        return "\(v.fixed(1)) \(units[i])"
     }
 }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CCapture
 
 /// One present section's `section_mem_map` and what it encodes: with SPARSEMEM_VMEMMAP,
@@ -111,7 +118,7 @@ public enum ObservedReader {
             return .failure(KcoreError(paths.kallsyms, "\(error)"))
         }
         if syms.zeroed {
-            let kr = (try? String(contentsOfFile: paths.kptrRestrict, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let kr = (try? String(contentsOfFile: paths.kptrRestrict, encoding: .utf8))?.trimmingSpacesAndNewlines()
             return .failure(KcoreError(paths.kallsyms, "every address reads as zero (kptr_restrict = \(kr ?? "unknown") in \(paths.kptrRestrict)); memmap-check does not change it"))
         }
         let kcore: KcoreFile

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One fact about the running kernel and where it was read.
 public struct Sourced<T: Sendable & Equatable>: Sendable, Equatable {
@@ -31,8 +38,8 @@ public struct RunningKernel: Sendable, Equatable {
         for raw in t.split(separator: "\n") {
             let parts = raw.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let key = parts[0].trimmingCharacters(in: .whitespaces)
-            let value = parts[1].trimmingCharacters(in: .whitespaces)
+            let key = parts[0].trimmingSpaces()
+            let value = parts[1].trimmingSpaces()
             if key == "mmu", value.hasPrefix("sv"), let va = UInt32(value.dropFirst(2)), let m = PagingMode.riscv(va) {
                 return Sourced(m, "/proc/cpuinfo 'mmu : \(value)'")
             }
@@ -59,9 +66,12 @@ public struct RunningKernel: Sendable, Equatable {
     /// "KASLR disabled: 'nokaslr' on cmdline.", arch/x86/boot/compressed/kaslr.c). "Physical KASLR
     /// disabled" concerns the kernel image's physical address only and is not taken.
     public static func kaslr(dmesg t: String, path: String) -> Sourced<Bool>? {
+        // Most logs say nothing about KASLR: an ASCII log without the bytes "KASLR disabled" has no such
+        // line (in ASCII every Character but CR LF is one byte), found without splitting 4 MiB into lines.
+        if asciiLacks(t, "KASLR disabled") { return nil }
         for line in t.split(separator: "\n") where line.contains("KASLR disabled") && !line.contains("Physical KASLR") {
-            let msg = line.range(of: "KASLR disabled").map { String(line[$0.lowerBound...]) } ?? String(line)
-            return Sourced(false, "\(path): '\(msg.trimmingCharacters(in: .whitespaces))'")
+            let msg = line.firstRange(of: "KASLR disabled").map { String(line[$0.lowerBound...]) } ?? String(line)
+            return Sourced(false, "\(path): '\(msg.trimmingSpaces())'")
         }
         return nil
     }
@@ -122,5 +132,25 @@ public struct RunningKernel: Sendable, Equatable {
             return Sourced(UInt64(b.id) * bs, "first memory block (memory\(b.id)) in \(L.origin == "live" ? "/" : "")sys/devices/system/memory")
         }
         return nil
+    }
+}
+
+/// True when `text` is all ASCII and does not contain the ASCII `needle` (a byte search).
+private func asciiLacks(_ text: String, _ needle: StaticString) -> Bool {
+    var text = text
+    return text.withUTF8 { b in
+        for c in b where c >= 0x80 { return false }
+        let n = needle.utf8CodeUnitCount, p = needle.utf8Start
+        guard n > 0, b.count >= n else { return n > 0 }
+        var i = 0
+        while i <= b.count - n {
+            if b[i] == p[0] {
+                var k = 1
+                while k < n && b[i + k] == p[k] { k += 1 }
+                if k == n { return false }
+            }
+            i += 1
+        }
+        return true
     }
 }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CZlib
 
 /// A kernel `.config` file (plain or gzip-compressed, e.g. `/proc/config.gz`), parsed line by line.
@@ -27,17 +34,27 @@ public struct KconfigFile: Sendable {
 
     /// Reads `path`, gunzipping when it starts with the gzip magic.
     public static func load(path: String) throws -> KconfigFile {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        if PathName.isDirectory(path) == true {
             throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a kernel .config file (it is a directory; `sweep --kconfig DIR` reads the .config files in one)")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw InputError("\(OptionName.kconfig.flag) \(path)", expected: "a readable kernel .config or config.gz (\(exists ? "permission denied" : "no such file"))")
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
-        return try load(data: data, path: path)
+        defer { close(fd) }
+        // At most maxBytes + 1 bytes (so an oversized file is refused, not read whole); a read error
+        // (a directory) reads as empty.
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        var got = 0
+        while got <= maxBytes {
+            if got == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, maxBytes + 1 - got))) }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { if n < 0 { got = 0 }; break }
+            got += n
+        }
+        return try load(data: Data(bytes[0..<got]), path: path)
     }
 
     /// Parses already-read bytes (plain or gzip) named `path`: how `host` reads the running kernel's
@@ -90,42 +107,150 @@ public struct KconfigFile: Sendable {
     public static func parse(_ text: String, path: String) throws -> KconfigFile {
         var f = KconfigFile(path: path)
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
-            if t.hasPrefix("#") {
-                let body = t.dropFirst().trimmingCharacters(in: .whitespaces)
-                if body.hasPrefix("CONFIG_"), body.hasSuffix(" is not set") {
-                    let name = body.dropFirst("CONFIG_".count).dropLast(" is not set".count)
-                    guard isSymbol(name) else { throw malformed(path, lineNo, t) }
-                    try f.set(String(name), "n", lineNo)
-                } else if f.version == nil, body.hasPrefix("Linux/"), body.hasSuffix("Kernel Configuration") {
-                    let words = body.split(separator: " ")
-                    if words.count >= 2 {
-                        f.headerArch = String(words[0].dropFirst("Linux/".count))
-                        let nums = words[1].split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
-                        if nums.count >= 2 {
-                            f.version = nums
-                            f.versionLine = lineNo
-                            f.release = KernelRelease(String(words[1]))
-                        }
-                    }
+        // Lines as `text.split(separator: "\n", omittingEmptySubsequences: false)` cuts them: at each
+        // LF that is a Character of its own (not the LF of a CR LF pair). A line of printable ASCII and
+        // tabs, the whole of a real .config, takes the byte path below; any other line the Character
+        // path, which gives the same answer (and the same errors) for every line.
+        var text = text
+        try text.withUTF8 { all in
+            var start = 0
+            var i = 0
+            while true {
+                while i < all.count && !(all[i] == 0x0a && (i == 0 || all[i - 1] != 0x0d)) { i += 1 }
+                lineNo += 1
+                let line = UnsafeBufferPointer(rebasing: all[start..<i])
+                if !(try f.parseASCIILine(line, lineNo)) {
+                    let s = String(decoding: line, as: UTF8.self)
+                    try f.parseLine(Substring(s), lineNo)
                 }
-                continue
+                if i == all.count { break }
+                i += 1
+                start = i
             }
-            guard t.hasPrefix("CONFIG_"), let eq = t.firstIndex(of: "=") else { throw malformed(path, lineNo, t) }
-            let name = t[t.index(t.startIndex, offsetBy: "CONFIG_".count)..<eq]
-            let value = t[t.index(after: eq)...]
-            guard isSymbol(name), let v = parseValue(value) else { throw malformed(path, lineNo, t) }
-            try f.set(String(name), v, lineNo)
         }
         guard !f.entries.isEmpty else {
             throw InputError(path, expected: "a kernel .config (\(text.isEmpty ? "the file is empty" : "it has no CONFIG_ line"))")
         }
         return f
+    }
+
+    /// `parse` with every line taken by Characters, as before the byte path: the reference the tests
+    /// hold `parse` against.
+    static func parseByCharacters(_ text: String, path: String) throws -> KconfigFile {
+        var f = KconfigFile(path: path)
+        var lineNo = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            try f.parseLine(raw, lineNo)
+        }
+        guard !f.entries.isEmpty else {
+            throw InputError(path, expected: "a kernel .config (\(text.isEmpty ? "the file is empty" : "it has no CONFIG_ line"))")
+        }
+        return f
+    }
+
+    /// One line by Characters (any text).
+    private mutating func parseLine(_ raw: Substring, _ lineNo: Int) throws {
+        var line = raw
+        if line.hasSuffix("\r") { line = line.dropLast() }
+        let t = line.trimmingSpaces()
+        if t.isEmpty { return }
+        if t.hasPrefix("#") {
+            let body = t.dropFirst().trimmingSpaces()
+            if body.hasPrefix("CONFIG_"), body.hasSuffix(" is not set") {
+                let name = body.dropFirst("CONFIG_".count).dropLast(" is not set".count)
+                guard Self.isSymbol(name) else { throw Self.malformed(path, lineNo, t) }
+                try set(String(name), "n", lineNo)
+            } else if version == nil, body.hasPrefix("Linux/"), body.hasSuffix("Kernel Configuration") {
+                let words = body.split(separator: " ")
+                if words.count >= 2 {
+                    headerArch = String(words[0].dropFirst("Linux/".count))
+                    let nums = words[1].split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
+                    if nums.count >= 2 {
+                        version = nums
+                        versionLine = lineNo
+                        release = KernelRelease(String(words[1]))
+                    }
+                }
+            }
+            return
+        }
+        guard t.hasPrefix("CONFIG_"), let eq = t.firstIndex(of: "=") else { throw Self.malformed(path, lineNo, t) }
+        let name = t[t.index(t.startIndex, offsetBy: "CONFIG_".count)..<eq]
+        let value = t[t.index(after: eq)...]
+        guard Self.isSymbol(name), let v = Self.parseValue(value) else { throw Self.malformed(path, lineNo, t) }
+        try set(String(name), v, lineNo)
+    }
+
+    /// One line of printable ASCII and tabs by bytes, where a byte is a Character: the same outcome as
+    /// `parseLine`. False (nothing done) for any other line, a header line, or a line `parseLine`
+    /// refuses (it then words the error).
+    private mutating func parseASCIILine(_ line: UnsafeBufferPointer<UInt8>, _ lineNo: Int) throws -> Bool {
+        for b in line where (b < 0x20 && b != 0x09) || b >= 0x7f { return false }
+        var lo = 0, hi = line.count
+        while lo < hi && (line[lo] == 0x20 || line[lo] == 0x09) { lo += 1 }
+        while hi > lo && (line[hi - 1] == 0x20 || line[hi - 1] == 0x09) { hi -= 1 }
+        if lo == hi { return true }
+        func has(_ prefix: StaticString, at o: Int, before end: Int) -> Bool {
+            let n = prefix.utf8CodeUnitCount
+            guard o + n <= end else { return false }
+            for k in 0..<n where line[o + k] != prefix.utf8Start[k] { return false }
+            return true
+        }
+        func text(_ a: Int, _ b: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[a..<b]), as: UTF8.self) }
+        func symbol(_ a: Int, _ b: Int) -> Bool {
+            guard a < b else { return false }
+            for k in a..<b {
+                let c = line[k]
+                guard (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x5f else { return false }
+            }
+            return true
+        }
+        if line[lo] == 0x23 { // "#"
+            var b = lo + 1
+            while b < hi && (line[b] == 0x20 || line[b] == 0x09) { b += 1 }
+            let suffix: StaticString = " is not set"
+            let n = suffix.utf8CodeUnitCount
+            if has("CONFIG_", at: b, before: hi), hi - b >= 7 + n, has(suffix, at: hi - n, before: hi) {
+                guard symbol(b + 7, hi - n) else { return false }
+                try set(text(b + 7, hi - n), "n", lineNo)
+                return true
+            }
+            if version == nil, has("Linux/", at: b, before: hi) { return false } // the header: parseLine
+            return true
+        }
+        guard has("CONFIG_", at: lo, before: hi) else { return false }
+        var eq = lo + 7
+        while eq < hi && line[eq] != 0x3d { eq += 1 } // "="
+        guard eq < hi, symbol(lo + 7, eq) else { return false }
+        let v = eq + 1
+        let count = hi - v
+        func digits(_ a: Int) -> Bool {
+            guard a < hi else { return false }
+            for k in a..<hi where line[k] < 0x30 || line[k] > 0x39 { return false }
+            return true
+        }
+        func hexDigits(_ a: Int) -> Bool {
+            for k in a..<hi {
+                let c = line[k]
+                guard (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) else { return false }
+            }
+            return true
+        }
+        let value: String
+        if count == 1 && (line[v] == 0x79 || line[v] == 0x6d || line[v] == 0x6e) { // y m n
+            value = text(v, hi)
+        } else if count >= 2 && line[v] == 0x22 && line[hi - 1] == 0x22 { // "string"
+            value = text(v + 1, hi - 1)
+        } else if count > 0, digits(line[v] == 0x2d ? v + 1 : v) { // -?[0-9]+
+            value = text(v, hi)
+        } else if count > 2 && line[v] == 0x30 && (line[v + 1] == 0x78 || line[v + 1] == 0x58) && hexDigits(v + 2) { // 0x...
+            value = text(v, hi)
+        } else {
+            return false
+        }
+        try set(text(lo + 7, eq), value, lineNo)
+        return true
     }
 
     private mutating func set(_ name: String, _ value: String, _ line: Int) throws {
@@ -205,7 +330,7 @@ extension KconfigFile {
     public func derive() throws -> KconfigOutcome {
         var from: [String] = []
         var assumed: [Assumption] = []
-        let file = (path as NSString).lastPathComponent
+        let file = PathName.last(path)
 
         func contradiction(_ a: String, _ b: String, _ why: String) -> InputError {
             let line = entries[b]?.line ?? entries[a]?.line ?? 1
@@ -492,16 +617,15 @@ let kconfigSymbolsOfInterest: Set<String> = [
     "RANDOMIZE_MEMORY", "RANDOMIZE_BASE", "HUGETLB_PAGE",
 ]
 
+
 /// Expands `--kconfig` arguments: files as given, directories to their regular files (sorted).
 public func expandKconfigPaths(_ paths: [String]) throws -> [String] {
     var out: [String] = []
     for p in paths {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+        if PathName.isDirectory(p) == true {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: p)) ?? []
-            let files = names.sorted().map { (p as NSString).appendingPathComponent($0) }.filter {
-                var d: ObjCBool = false
-                return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue && !(($0 as NSString).lastPathComponent.hasPrefix("."))
+            let files = names.sorted().map { PathName.join(p, $0) }.filter {
+                PathName.isDirectory($0) == false && !PathName.last($0).hasPrefix(".")
             }
             guard !files.isEmpty else {
                 throw InputError("\(OptionName.kconfig.flag) \(p)", expected: "a directory holding kernel .config files (it is empty)")

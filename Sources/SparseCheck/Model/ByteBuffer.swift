@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Bytes appended without bounds checks or reallocation per item: the buffer a worker formats one
 /// chunk of records into. Grows by doubling when a reservation does not fit.

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A Linux kernel release as written by `uname -r`, a `.config` header or a user: `7.2`, `7.2.13`,
 /// `7.2.13+deb14-riscv64`, `6.1.0-56-amd64`, `7.3.0-rc2`. Ordered by its numbers (major, minor, patch);
@@ -22,7 +29,7 @@ public struct KernelRelease: Hashable, Comparable, Sendable, CustomStringConvert
     /// starting with `-`, `+`, `~` or `_` (a distribution's build tag, `-rc3`, `+`). Nil otherwise
     /// (`7.x`, `99`, `next`, `v7.2`).
     public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = text.trimmingSpacesAndNewlines()
         var nums: [Int] = []
         var digits = ""
         var rest = Substring(t)
@@ -134,7 +141,7 @@ public struct KernelTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a `--kernel` value; `option` names it in the error.
     public static func parse(_ text: String, option: String = OptionName.kernel.flag) throws -> KernelTarget {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces()
         if t.lowercased() == "proposed" { return .proposedChanges }
         if t.lowercased() == "next" {
             throw InputError("\(option) next", expected: "\(acceptedForms); 'next' is gone: use 'proposed' for the not-yet-merged changes or a release such as \(FormulaTable.newestRelease.seen)")

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One numeric sweep axis: a list of values or a `START:END:STEP` range (END excluded). Ranges are
 /// never materialised, so an axis of a billion values costs nothing.
@@ -24,7 +31,7 @@ public enum SweepAxis: Equatable, Sendable {
     /// Parses `a,b,c` (sorted, duplicates dropped) or `START:END:STEP`; `parse` reads one value.
     public static func parse(_ text: String, option: String, allowRange: Bool = true,
                              _ parse: (String) throws -> UInt64) throws -> SweepAxis {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces()
         if t.contains(":") {
             let parts = t.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard allowRange else {
@@ -39,7 +46,7 @@ public enum SweepAxis: Equatable, Sendable {
             return .range(start: s, end: e, step: st)
         }
         let items = t.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmingSpaces()
         }
         guard !items.contains(where: \.isEmpty) else {
             throw InputError("\(option) \(text)", expected: "a comma-separated list of values without empty items, or START:END:STEP")

@@ -5,7 +5,7 @@ public enum Units {
     /// KB/MB/... are read as powers of 1024 too). Rejects anything that does not fit 64 bits.
     public static func parseSize(_ text: String, option: String) throws -> UInt64 {
         let expected = "a size in bytes, hex (0x...) or with a K/M/G/T/P/E suffix, below 2^64"
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces()
         guard !t.isEmpty else { throw InputError("\(option) ''", expected: expected) }
         if t.lowercased().hasPrefix("0x") {
             guard let v = UInt64(t.dropFirst(2), radix: 16) else {
@@ -41,7 +41,7 @@ public enum Units {
     /// 0x80000000). Bare digits are always hex, so `B` and `E` are hex digits, never suffixes.
     public static func parseAddress(_ text: String, option: String) throws -> UInt64 {
         let expected = "a hexadecimal address, with or without 0x, such as 0xffffea0000000000 or 80000000 (at most 16 hex digits), or a size with a K/M/G/T/P suffix such as 2G"
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         var t = Substring(trimmed)
         let prefixed = t.lowercased().hasPrefix("0x")
         if prefixed { t = t.dropFirst(2) }
@@ -70,7 +70,7 @@ public enum Units {
 
     /// A decimal integer in `range`.
     public static func parseInt(_ text: String, option: String, range: ClosedRange<Int>, what: String) throws -> Int {
-        guard let v = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+        guard let v = Int(text.trimmingSpaces()), range.contains(v) else {
             throw InputError("\(option) \(text)", expected: "\(what), an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return v
@@ -105,4 +105,11 @@ public enum Units {
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif

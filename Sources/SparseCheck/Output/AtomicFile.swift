@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--output FILE`: a report written whole or not at all. The bytes go to a temporary file in FILE's
 /// directory (`.FILE.XXXXXX`, a name node_exporter's textfile collector ignores: it reads `*.prom`
@@ -6,13 +13,12 @@ import Foundation
 /// collector, a web server) sees the old report or the new one, never a part.
 public enum AtomicFile {
     public static func write(_ path: String, _ bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard !path.isEmpty, !path.hasSuffix("/"), FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+        let parent = PathName.parent(path)
+        let dir = parent.isEmpty ? "." : parent
+        guard !path.isEmpty, !path.hasSuffix("/"), PathName.isDirectory(dir) == true else {
             throw InputError("--output \(path)", expected: "a file in an existing directory")
         }
-        var template = Array((dir + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
+        var template = Array((dir + "/." + PathName.last(path) + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw EnvironmentError("--output \(path)", problem: "cannot create a temporary file in \(dir) (\(String(cString: strerror(errno))))")
@@ -22,7 +28,7 @@ public enum AtomicFile {
         bytes.withUnsafeBytes { b in
             var off = 0
             while off < b.count {
-                let n = Foundation.write(fd, b.baseAddress! + off, b.count - off)
+                let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { failure = "write: \(String(cString: strerror(errno)))"; return }
                 off += n

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One capture of a `fleet` run: judged exactly as `host --root` judges it alone, or unreadable.
 public struct FleetHost: Sendable {
@@ -97,7 +104,7 @@ public struct FleetSummary: Sendable {
         if belowThreshold > 0 { s += ", \(belowThreshold) pass below --fail-on" }
         s += ", \(failed) FAIL, \(unreadable) unreadable"
         if previewFailing > 0 { s += "; \(previewFailing) would FAIL under the upgrade preview" }
-        return s + String(format: " (%.2f s, --jobs %d)", seconds, jobs)
+        return s + " (\(seconds.fixed(2)) s, --jobs \(jobs))"
     }
 }
 
@@ -133,8 +140,9 @@ public final class FleetTextWriter: FleetWriter {
         let all = [head] + rows
         let widths = head.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
         for r in all {
-            out.line(r.indices.map { i in i == r.count - 1 ? r[i] : r[i].padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            var line = r.indices.map { i in i == r.count - 1 ? r[i] : r[i].padded(to: widths[i]) }.joined(separator: "  ")
+            while let last = line.last, last.isWhitespace { line.removeLast() }
+            out.line(line)
         }
         if !errors.isEmpty {
             out.line("")

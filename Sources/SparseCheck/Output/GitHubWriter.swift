@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`), one per failing group at or
 /// above `--fail-on`, at most `maxErrors` errors (GitHub shows no more per step): the rest are counted
@@ -48,11 +55,11 @@ public final class GitHubWriter: ReportWriter {
     }
 
     static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        s.replacingAll("%", with: "%25").replacingAll("\r", with: "%0D")
+            .replacingAll("\n", with: "%0A")
     }
 
     static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escapeData(s).replacingAll(":", with: "%3A").replacingAll(",", with: "%2C")
     }
 }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--format jsonl`: one compact record per combination (schema in docs/json-schema.md, "JSONL
 /// record"), no prose. `sweep` formats its records on the worker threads with `JSONLRecord` and hands

@@ -137,7 +137,7 @@ extension Report {
         lines.append("  base: \(p.result.base.formula)")
         for f in p.result.findings {
             let tag = f.status == .pass ? "PASS" : (f.status == .skip ? "SKIP" : (f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")))
-            var line = "  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0))"
+            var line = "  \(tag.padded(to: 5)) \(f.rule.rawValue.padded(to: 23))"
             if f.status == .skip {
                 line += " \(f.reason ?? "skipped")"
             } else {
@@ -220,7 +220,7 @@ extension Report {
             if let lib = n.libnumaSize { size += ", libnuma \(Units.approx(UInt64(max(lib, 0))))" }
             lines.append(size)
             for z in n.populatedZones {
-                lines.append("  zone \(z.name.padding(toLength: 7, withPad: " ", startingAt: 0)) start_pfn \(z.startPFN.map(hex) ?? "?") spanned \(z.spanned) present \(z.present) managed \(z.managed)")
+                lines.append("  zone \(z.name.padded(to: 7)) start_pfn \(z.startPFN.map(hex) ?? "?") spanned \(z.spanned) present \(z.present) managed \(z.managed)")
             }
             for r in n.ranges {
                 lines.append("  range \(hex(r.range.start))-\(hex(r.range.end - 1)) (\(Units.approx(r.range.size)))\(r.online ? "" : " offline")")

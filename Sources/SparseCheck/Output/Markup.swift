@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum Markup {
     /// Text safe inside XML/HTML elements and double- or single-quoted attributes: `& < > " '` become
@@ -30,7 +37,7 @@ public enum Markup {
     public static func num(_ v: Double) -> String {
         let r = (v * 100).rounded() / 100
         if r == r.rounded() { return String(Int(r)) }
-        var s = String(format: "%.2f", r)
+        var s = r.fixed(2)
         while s.hasSuffix("0") { s.removeLast() }
         return s
     }

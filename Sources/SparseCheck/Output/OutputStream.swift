@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Buffered writes to a file descriptor (stdout by default), flushed at 64 KiB and at the end.
 public final class OutputStream {
@@ -40,7 +47,7 @@ public final class OutputStream {
     private func writeAll(_ b: UnsafeRawBufferPointer) {
         var off = 0
         while off < b.count {
-            let n = Foundation.write(fd, b.baseAddress! + off, b.count - off)
+            let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break } // a closed pipe: drop the rest
             off += n
@@ -57,7 +64,7 @@ public final class OutputStream {
         buffer.withUnsafeBufferPointer { b in
             var off = 0
             while off < b.count {
-                let n = Foundation.write(fd, b.baseAddress! + off, b.count - off)
+                let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
                 if n <= 0 { break } // a closed pipe: drop the rest
                 off += n
             }

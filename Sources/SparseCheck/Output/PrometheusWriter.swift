@@ -134,7 +134,7 @@ public struct PromExposition: Sendable {
 
     /// HELP text: backslash and line feed escaped.
     public static func escapeHelp(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+        s.replacingAll("\\", with: "\\\\").replacingAll("\n", with: "\\n")
     }
 
     /// The encoded status: 1 fail, 0 pass, -1 skip.

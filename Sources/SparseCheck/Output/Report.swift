@@ -152,10 +152,17 @@ public enum Report {
         case .skip: tag = "SKIP"
         case .fail: tag = f.severity == .info ? "INFO" : (f.severity == .warning ? "WARN" : "FAIL")
         }
-        var lines = ["  \(tag.padding(toLength: 5, withPad: " ", startingAt: 0)) \(f.rule.rawValue.padding(toLength: 23, withPad: " ", startingAt: 0)) \(f.message)"]
+        var lines = ["  \(tag.padded(to: 5)) \(f.rule.rawValue.padded(to: 23)) \(f.message)"]
         if let fix = f.fix { lines.append("        fix: \(fix)") }
         return lines
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif

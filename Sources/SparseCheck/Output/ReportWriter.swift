@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One writer per output format, behind one protocol that `check`, `host` and `sweep` drive the same
 /// way: `begin`, then any number of `add` / `notApplicable`, then `end`. A writer ignores the items
@@ -103,8 +110,8 @@ public struct ReportGroup: Sendable {
     public var locationFile: String? {
         guard let file else { return nil }
         guard file.hasPrefix("/") else { return file }
-        let cwd = (FileManager.default.currentDirectoryPath as NSString).standardizingPath
-        let path = (file as NSString).standardizingPath
+        let cwd = "/" + PathName.components(standardizing: FileManager.default.currentDirectoryPath).joined(separator: "/")
+        let path = "/" + PathName.components(standardizing: file).joined(separator: "/")
         return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : file
     }
 

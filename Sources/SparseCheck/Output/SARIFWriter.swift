@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--format sarif`: SARIF 2.1.0 shaped for GitHub code scanning. One result per failing rule × source
 /// × kernel release × paging mode group (passing groups are not results), with `properties.count`,
@@ -40,15 +47,14 @@ public final class SARIFWriter: ReportWriter {
     var root: String { run.sarifRoot ?? FileManager.default.currentDirectoryPath }
 
     static func absolute(_ path: String, root: String) -> String {
-        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        path.hasPrefix("/") ? path : PathName.join(FileManager.default.currentDirectoryPath, path)
     }
 
     /// `path` relative to `root` (with `..` steps when it lies outside).
     public static func relative(_ path: String, root: String) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         func parts(_ p: String) -> [String] {
-            let abs = p.hasPrefix("/") ? p : (cwd as NSString).appendingPathComponent(p)
-            return (abs as NSString).standardizingPath.split(separator: "/").map(String.init)
+            PathName.components(standardizing: p.hasPrefix("/") ? p : PathName.join(cwd, p))
         }
         let a = parts(path), r = parts(root)
         var i = 0

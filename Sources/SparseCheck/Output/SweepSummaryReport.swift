@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension SweepSummary {
     /// The JSON summary object of a sweep (`summary` of the `memmap-check/3` document).
@@ -52,7 +59,7 @@ extension SweepSummary {
                 ("end", .uint(sh.end)), ("total", .uint(sh.total)), ("fingerprint", .string(sh.fingerprint)),
             ])))
         }
-        pairs.append(("seconds", .string(String(format: "%.3f", seconds))))
+        pairs.append(("seconds", .string(seconds.fixed(3))))
         return .object(pairs)
     }
 
@@ -66,14 +73,14 @@ extension SweepSummary {
         if let sh = shard {
             l.append("shard \(sh.shard): combinations \(sh.first)..<\(sh.end) of \(sh.total) (memmap-check merge adds the shards' --summary files up)")
         }
-        l.append("sweep: \(combinations) combinations, \(evaluated) evaluated, \(skipped) skipped (\(String(format: "%.2f", seconds)) s)")
+        l.append("sweep: \(combinations) combinations, \(evaluated) evaluated, \(skipped) skipped (\(seconds.fixed(2)) s)")
         for (reason, n) in skipReasons { l.append("  skipped \(n): \(reason)") }
         for na in notApplicable { l.append("  \(na.path): \(na.arch): no rule applies: \(na.reason)") }
         l.append("")
         l.append("rule                          pass        fail        skip")
         for (i, r) in RuleID.allCases.enumerated() {
             let c = ruleCounts[i]
-            l.append(r.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)
+            l.append(r.rawValue.padded(to: 24)
                 + [c[0], c[1], c[2]].map { String($0).leftPad(12) }.joined())
         }
         l.append("v2 vs merged check: \(v2Disagreements) combination(s) where both apply and one warns but not the other")
@@ -81,7 +88,7 @@ extension SweepSummary {
             l.append("")
             l.append("layout rule (--root)          pass        fail    findings")
             for (i, r) in LayoutRuleID.allCases.enumerated() {
-                l.append(r.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0) + lc[i].map { String($0).leftPad(12) }.joined())
+                l.append(r.rawValue.padded(to: 24) + lc[i].map { String($0).leftPad(12) }.joined())
             }
         }
         func failingGroups<R>(_ gs: [FailingGroup<R>], _ title: String) {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `fleet --format html`: one page over every capture, grouped by verdict (failing first, then the
 /// unreadable, then passing below --fail-on, then passing) and within a verdict by release, architecture

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A label's box in picture coordinates (top-left origin), as placed by the renderer.
 public struct LabelBox: Equatable, Sendable {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The layout rules (same finding format as the config rules; each finding also carries `nodes`, and
 /// `section` / `memory_block` where it concerns one).

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `model-drift`: the real pfn_to_page(0) read from kernel memory against what the formulas give for
 /// this release and mode. Without randomisation the model promises the exact value; under KASLR it

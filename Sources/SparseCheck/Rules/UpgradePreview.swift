@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a kernel release (the newest modelled one by default) would conclude for this host's
 /// configuration, paging mode and layout: the config rules under that release's formulas, beside the

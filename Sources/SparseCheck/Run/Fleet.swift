@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `fleet DIR...`: every capture under the directories, each judged exactly as `host --root CAPTURE`
 /// judges it alone (`HostRun.check` with no preset and no override), on `jobs` threads, handed to the
@@ -16,11 +23,9 @@ public enum Fleet {
     /// A capture directory: what `capture` writes (its manifest) or a copied tree with sysfs' node or
     /// memory directories.
     public static func isCapture(_ dir: String) -> Bool {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: dir + "/" + HostReader.manifestName) { return true }
-        var isDir: ObjCBool = false
-        return fm.fileExists(atPath: dir + "/sys/devices/system/node", isDirectory: &isDir) && isDir.boolValue
-            || fm.fileExists(atPath: dir + "/sys/devices/system/memory", isDirectory: &isDir) && isDir.boolValue
+        if FileManager.default.fileExists(atPath: dir + "/" + HostReader.manifestName) { return true }
+        return PathName.isDirectory(dir + "/sys/devices/system/node") == true
+            || PathName.isDirectory(dir + "/sys/devices/system/memory") == true
     }
 
     /// The captures under `dirs`, in the order given and by name below each (symbolic links to
@@ -31,8 +36,7 @@ public enum Fleet {
         var out: [Capture] = []
         var used = Set<String>()
         for d in dirs {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
+            guard PathName.isDirectory(d) == true else {
                 throw InputError("fleet \(d)", expected: "a directory holding captures (memmap-check capture DIR, or copied sys/ and proc/ trees)")
             }
             let base = d.count > 1 && d.hasSuffix("/") ? String(d.dropLast()) : d
@@ -91,9 +95,9 @@ public enum Fleet {
         }
         let board = ChunkBoard<FleetHost>(count: captures.count, window: 4 * jobs)
         for _ in 0..<jobs {
-            Thread {
+            startThread {
                 while let i = board.claim() { board.put(i, .success(judge(captures[i], preview: preview))) }
-            }.start()
+            }
         }
         for i in captures.indices {
             if case let .success(h) = board.take(i) { consume(h) }

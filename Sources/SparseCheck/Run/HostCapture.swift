@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CCapture
 
 /// `capture DIR`: what a capture holds is CCapture's (ccapture.h), the same C code the static
@@ -38,7 +45,7 @@ public enum HostCapture {
                 }
                 fields.append(("nodes", .array(nodes)))
             }
-            libnuma = JSON.object(fields).serialized(indent: 2).replacingOccurrences(of: "\n", with: "\n  ")
+            libnuma = JSON.object(fields).serialized(indent: 2).replacingAll("\n", with: "\n  ")
         }
         let model = modelFacts(paths)
         var o = ccap_options()
@@ -76,7 +83,7 @@ public enum HostCapture {
         let manifest = dir + "/" + HostReader.manifestName
         var unreadable: [String] = []
         if let d = FileManager.default.contents(atPath: manifest),
-           let m = try? JSONSerialization.jsonObject(with: d) as? [String: Any] {
+           let m = JSONReader.object(d) {
             for u in m["unreadable"] as? [[String: Any]] ?? [] {
                 unreadable.append("\(u["path"] as? String ?? "?"): \(u["error"] as? String ?? "?")")
             }

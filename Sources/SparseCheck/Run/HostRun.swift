@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `host`: read the layout, assemble the configuration, read (or replay) the observed base, check, and
 /// preview what another release's formulas would conclude (`UpgradePreview`; outside the verdict).

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The JSONL record (docs/json-schema.md, schema memmap-check/3): `{"i":…,"source":…,"kernel":…,"mode":…,
 /// "page_size":…,"section_bits":…,"struct_page":…,"folio_order":…,"hvo":…,"dram_base":…,"vmemmap":…,

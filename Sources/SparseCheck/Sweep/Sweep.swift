@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `--hvo` does in a sweep.
 public enum HVOChoice: String, CaseIterable, Sendable {
@@ -60,7 +67,7 @@ public struct SweepSpec: Sendable {
     /// Expands `--presets`: `all`, names and globs (`arm64-*`), comma-separated.
     public static func presets(matching text: String) throws -> [String] {
         var out: [String] = []
-        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+        for item in text.split(separator: ",").map({ $0.trimmingSpaces().lowercased() }) {
             let hits: [String]
             if item == "all" {
                 hits = Preset.all.map(\.name)
@@ -582,5 +589,5 @@ public struct Sweep: Sendable {
 
 func shellQuote(_ s: String) -> String {
     if s.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+:=,".contains($0) }) { return s }
-    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    return "'" + s.replacingAll("'", with: "'\\''") + "'"
 }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension SweepSummary {
     /// Reads a sweep summary written by `sweep --summary FILE` or the `summary` of a `sweep --format json`
@@ -10,11 +17,16 @@ extension SweepSummary {
         func bad(_ what: String) -> InputError {
             InputError(path, expected: "a sweep summary (sweep --summary FILE or --format json): \(what)")
         }
-        guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { throw bad("not a JSON object") }
+        guard let top = JSONReader.object(data) else { throw bad("not a JSON object") }
         let o = (top["summary"] as? [String: Any]) ?? top
         func uint(_ d: [String: Any], _ k: String) throws -> UInt64 {
-            guard let n = d[k] as? NSNumber, let v = UInt64(exactly: n.doubleValue) ?? UInt64(n.stringValue) else { throw bad("\(k) is not a count") }
-            return v
+            switch d[k] {
+            case let v as Int where v >= 0: return UInt64(v)
+            case let v as UInt64: return v
+            case let v as Double: if let u = UInt64(exactly: v) { return u }
+            default: break
+            }
+            throw bad("\(k) is not a count")
         }
         func str(_ d: [String: Any], _ k: String) throws -> String {
             guard let v = d[k] as? String else { throw bad("\(k) is not a string") }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `sweep --shard K/N`: shard K of N visits the K-th of N contiguous, equal ranges of the combination
 /// index space. Contiguous ranges keep the sweep's inner loop (a cell's configuration is built once and its
@@ -124,7 +131,7 @@ extension SweepSummary {
 /// Chunks of a sweep handed to worker threads and taken back in order: a worker claims the next chunk
 /// only while fewer than `window` finished chunks wait to be taken, so memory stays bounded.
 final class ChunkBoard<T: Sendable>: @unchecked Sendable {
-    private let cond = NSCondition()
+    private let cond = Condition()
     private var next = 0, taken = 0
     private var done: [Int: Result<T, Error>] = [:]
     let count: Int, window: Int
@@ -232,7 +239,7 @@ extension Sweep {
         let board = ChunkBoard<(SweepSummary, [(UInt64, CheckResult)])>(count: chunks, window: window)
         let sweep = self
         for _ in 0..<min(jobs, chunks) {
-            Thread {
+            startThread {
                 while let i = board.claim() {
                     let lo = range.lowerBound + UInt64(i) * size, hi = min(lo + size, range.upperBound)
                     board.put(i, Result {
@@ -242,7 +249,7 @@ extension Sweep {
                         return (part, results)
                     })
                 }
-            }.start()
+            }
         }
         var s = SweepSummary()
         if spec.layout != nil { s.layoutCounts = Array(repeating: [0, 0, 0], count: LayoutRuleID.allCases.count) }
@@ -267,7 +274,7 @@ extension Sweep {
 
 /// Byte buffers handed between the record workers and the writer, reused so memory stays flat.
 final class BufferPool: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Condition()
     private var free: [ByteBuffer] = []
     let capacity: Int
 
@@ -323,9 +330,9 @@ extension Sweep {
         }
         if jobs > 1 {
             for _ in 0..<min(jobs, chunks) {
-                Thread {
+                startThread {
                     while let i = board.claim() { board.put(i, work(i)) }
-                }.start()
+                }
             }
         }
         var s = SweepSummary()

@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SparseCheck
 
 /// `--fail-on`, parsed straight into the one `FailPolicy` the writers and the sweep engine share.

@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SparseCheck
 
 struct CaptureCommand: ParsableCommand {
@@ -15,8 +22,8 @@ struct CaptureCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), !isDir.boolValue {
+        var st = stat()
+        if stat(dir, &st) == 0, st.st_mode & S_IFMT != S_IFDIR {
             throw InputError("capture \(dir)", expected: "a directory, not a file")
         }
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: dir), !entries.isEmpty {

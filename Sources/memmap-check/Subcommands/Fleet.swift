@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SparseCheck
 
 /// `fleet --format`.
@@ -59,8 +66,7 @@ struct FleetCommand: ParsableCommand {
         }
         if let m = mapsDir {
             guard format == .html else { throw InputError("\(OptionName.mapsDir.flag) \(m)", expected: "--format html (only the html page links maps)") }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: m, isDirectory: &isDir), isDir.boolValue else {
+            guard PathName.isDirectory(m) == true else {
                 throw InputError("\(OptionName.mapsDir.flag) \(m)", expected: "an existing directory")
             }
         }
@@ -92,15 +98,15 @@ struct FleetCommand: ParsableCommand {
             summary.count(h, policy)
             writer.add(h)
             if tty {
-                FileHandle.standardError.write(Data("\rfleet: \(summary.captures) / \(captures.count) captures".utf8))
+                writeStandardError("\rfleet: \(summary.captures) / \(captures.count) captures")
             }
         }
-        if tty { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+        if tty { writeStandardError("\r\u{1b}[K") }
         summary.seconds = Date().timeIntervalSince(start)
         writer.end(summary)
         try file.finish()
         if let html = writer as? FleetHTMLWriter, !html.mapErrors.isEmpty {
-            for e in html.mapErrors { FileHandle.standardError.write(Data("memmap-check: map not written: \(e)\n".utf8)) }
+            for e in html.mapErrors { writeStandardError("memmap-check: map not written: \(e)\n") }
         }
         if summary.failed > 0 { throw ExitCode(ExitStatus.failed.rawValue) }
     }

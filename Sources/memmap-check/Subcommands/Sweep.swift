@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SparseCheck
 
 struct SweepCommand: ParsableCommand {
@@ -174,10 +181,10 @@ final class Progress {
         guard t > 0.5 else { return }
         shown = true
         let pct = total == 0 ? 100 : Double(done) * 100 / Double(total)
-        FileHandle.standardError.write(Data(String(format: "\rsweep: %llu / %llu combinations (%.1f%%), %.1f s", done, total, pct, t).utf8))
+        writeStandardError("\rsweep: \(done) / \(total) combinations (\(pct.fixed(1))%), \(t.fixed(1)) s")
     }
 
     func finish() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+        if shown { writeStandardError("\r\u{1b}[K") }
     }
 }
