@@ -84,6 +84,7 @@ if [ -n "$deb" ] && command -v systemd-analyze >/dev/null; then
     echo "prometheus-test: systemd-analyze verify: $(basename "$deb")'s service and timer clean"
 else
     echo "prometheus-test: no dist/*.deb (scripts/package.sh) or no systemd-analyze: units not verified"
+    [ -z "${CI:-}" ] || fail "CI: the .deb's units must be verified (.ci/run installs systemd and builds the .deb first)"
 fi
 
 # 3. node_exporter and Prometheus on loopback.

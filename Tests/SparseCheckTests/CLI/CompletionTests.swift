@@ -64,9 +64,10 @@ struct CompletionTests {
 
     @Test("the values of every --format, and of --fail-on and --paging-mode")
     func formats() throws {
-        #expect(try Self.complete("check", "--format", "") == ["text", "json", "jsonl", "junit", "sarif"])
+        #expect(try Self.complete("check", "--format", "") == ["text", "json", "jsonl", "junit", "sarif", "prometheus"])
         #expect(try Self.complete("sweep", "--format", "") == ["text", "json", "jsonl", "junit", "sarif", "html"])
-        #expect(try Self.complete("host", "--format", "") == ["text", "json", "svg"])
+        #expect(try Self.complete("host", "--format", "") == ["text", "json", "svg", "prometheus"])
+        #expect(try Self.complete("fleet", "--format", "") == ["text", "json", "prometheus", "html"])
         #expect(try Self.complete("merge", "--format", "") == ["text", "json"])
         #expect(try Self.complete("presets", "--format", "") == ["text", "json"])
         #expect(try Self.complete("check", "--fail-on", "") == ["error", "warning", "info", "never"])
