@@ -92,6 +92,16 @@ public struct HostFiles: Sendable {
 
     public var isLive: Bool { root == nil }
 
+    /// Whether `path` is a capture tar (`capture -o`, `memmap-capture -o`) that `init(root:)` accepts.
+    public static func isCaptureTar(_ path: String) -> Bool { ccap_is_tar(path) != 0 }
+
+    /// Removes the temporary tree a capture tar was extracted into now, not at exit (a fleet of tars
+    /// would otherwise keep every one until the run ends); nothing for a directory or the live system.
+    public func discardExtracted() {
+        guard tarPath != nil, let root else { return }
+        ExtractedTrees.shared.remove(root)
+    }
+
     /// The absolute path of a tree path such as `sys/devices/system/node/online`.
     public func absolute(_ rel: String) -> String {
         guard let root else { return "/" + rel }
@@ -404,6 +414,14 @@ final class ExtractedTrees: @unchecked Sendable {
             registered = true
             atexit { ExtractedTrees.shared.removeAll() }
         }
+    }
+
+    func remove(_ dir: String) {
+        lock.lock()
+        let known = dirs.firstIndex(of: dir)
+        if let known { dirs.remove(at: known) }
+        lock.unlock()
+        if known != nil { try? FileManager.default.removeItem(atPath: dir) }
     }
 
     func removeAll() {

@@ -63,8 +63,13 @@ public enum Fleet {
         for name in names.sorted() where !name.hasPrefix(".") {
             let path = dir + "/" + name
             var st = stat()
-            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+            guard lstat(path, &st) == 0 else { continue }
             let r = rel.isEmpty ? name : rel + "/" + name
+            if (st.st_mode & S_IFMT) == S_IFREG, name.hasSuffix(".tar"), HostFiles.isCaptureTar(path) {
+                out.append(Capture(label: r, path: path))
+                continue
+            }
+            guard (st.st_mode & S_IFMT) == S_IFDIR else { continue }
             if isCapture(path) {
                 out.append(Capture(label: r, path: path))
             } else {
@@ -76,7 +81,9 @@ public enum Fleet {
     /// Judges one capture as `host --root` does.
     public static func judge(_ c: Capture, preview: PreviewRequest = .newest) -> FleetHost {
         do {
-            let h = try HostRun.check(try HostFiles(root: c.path), preview: preview)
+            let files = try HostFiles(root: c.path)
+            defer { files.discardExtracted() }
+            let h = try HostRun.check(files, preview: preview)
             return FleetHost(label: c.label, path: c.path, outcome: .checked(h))
         } catch {
             let line = "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"

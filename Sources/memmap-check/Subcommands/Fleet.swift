@@ -19,7 +19,8 @@ struct FleetCommand: ParsableCommand {
         commandName: "fleet",
         abstract: "Judge every capture under the given directories, each exactly as 'host --root' judges it alone.",
         discussion: """
-            Finds every capture directory (what 'memmap-check capture DIR' writes, or a copied tree with \
+            Finds every capture directory and capture tar (what 'memmap-check capture DIR [-o FILE.tar]' and \
+            'memmap-capture' write, or a copied tree with \
             sys/devices/system/node or memory) under each DIR and judges each on its own, in parallel \
             (--jobs). The host label is the capture's path below DIR. A capture that cannot be read is \
             reported as unreadable and the run goes on. Formats: text (a table), json ('hosts': each \

@@ -237,6 +237,36 @@ struct FleetTests {
         #expect(try Fleet.discover([fixture("real/riscv64-sv48")]).map(\.label) == ["riscv64-sv48"])
     }
 
+    @Test("a capture tar (capture -o) is found and judged as host --root judges it; its extracted tree is removed")
+    func tarCapture() throws {
+        let dir = NSTemporaryDirectory() + "memmap-check-fleet-tar-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/site", withIntermediateDirectories: true)
+        let capture = RealToolRun(name: realToolRuns[0]).capture
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+        tar.arguments = ["--format=ustar", "-cf", dir + "/site/host1.tar", "-C", capture]
+            + (try FileManager.default.contentsOfDirectory(atPath: capture)).sorted()
+        try tar.run()
+        tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let caps = try Fleet.discover([dir])
+        #expect(caps.map(\.label) == ["site/host1.tar"])
+        let o = try CLI.run(["fleet", dir, "--format", "json"])
+        let alone = try CLI.run(["host", "--root", dir + "/site/host1.tar", "--format", "json"])
+        #expect(o.status == alone.status)
+        let hosts = try #require(o.json?["hosts"] as? [[String: Any]])
+        let a = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: Data(alone.stdout.utf8)), options: [.sortedKeys])
+        let b = try JSONSerialization.data(withJSONObject: try #require(hosts.first?["report"]), options: [.sortedKeys])
+        #expect(hosts.count == 1 && a == b)
+        // The temporary tree goes when the capture has been judged, not at exit.
+        let files = try HostFiles(root: dir + "/site/host1.tar")
+        let extracted = try #require(files.root)
+        #expect(FileManager.default.fileExists(atPath: extracted + "/sys"))
+        files.discardExtracted()
+        #expect(!FileManager.default.fileExists(atPath: extracted))
+    }
+
     @Test("fleet --format json: each capture's report is host --root's document, in parallel as alone")
     func jsonMatchesHost() throws {
         let o = try CLI.run(["fleet", fixture("real"), fixture("real-tool"), "--format", "json", "--jobs", "2"])
