@@ -80,6 +80,11 @@ make_deb() {
     sed "s|@MAINTAINER@|$maintainer|" packaging/deb/copyright >"$doc/copyright"
     chmod 0644 "$doc/copyright"
     install -D -m 0644 packaging/deb/lintian-overrides "$root/usr/share/lintian/overrides/memmap-check"
+    if [ -z "$depends" ]; then # the fully static arm64 build (no Depends at all)
+        printf '%s\n' "# Fully static on purpose (scripts/package.sh --arch arm64): glibc is linked in so that the" \
+            "# binary runs on any arm64 Linux, whatever its C library version (docs/arm64.md)." \
+            "memmap-check: statically-linked-binary [usr/bin/memmap-check]" >>"$root/usr/share/lintian/overrides/memmap-check"
+    fi
     # --- fleet monitoring (docs/fleet.md): systemd units, Prometheus rules and their test, maintainer
     # scripts that enable and start nothing (contrib/debian/postinst) ---
     install -D -m 0644 contrib/systemd/memmap-check.service "$root/lib/systemd/system/memmap-check.service"
@@ -172,7 +177,9 @@ build_arm64() {
     qemu-aarch64-static "$dir/generate-manual" "$bin" --date "$date" --authors "memmap-check maintainers" \
         --output-directory "$scratch/manual" >>"$scratch/generate-manual.log" 2>&1 || { cat "$scratch/generate-manual.log" >&2; exit 1; }
     [ -s "$scratch/manual/memmap-check.1" ] || { cat "$scratch/generate-manual.log" >&2; echo "package.sh: generate-manual wrote no memmap-check.1" >&2; exit 1; }
-    qemu-aarch64-static "$bin" --generate-completion-script bash >"$scratch/completions/memmap-check.bash"
+    # As for the native build below: mdoc paragraphs for blank lines (groff), no hashbang in bash's.
+    sed -i 's/^[[:space:]]*$/.Pp/' "$scratch/manual/memmap-check.1"
+    qemu-aarch64-static "$bin" --generate-completion-script bash | sed '1{/^#!/d}' >"$scratch/completions/memmap-check.bash"
     qemu-aarch64-static "$bin" --generate-completion-script zsh >"$scratch/completions/_memmap-check"
     qemu-aarch64-static "$bin" --generate-completion-script fish >"$scratch/completions/memmap-check.fish"
 
