@@ -47,24 +47,10 @@ struct FleetCommand: ParsableCommand {
             completion: .directory)
     var mapsDir: String?
 
-    @Option(name: .customLong(OptionName.previewKernel.long), help: ArgumentHelp("The release whose formulas the upgrade preview applies, as for host (default: the newest modelled).", valueName: "release"),
-            completion: Complete.kernels, transform: OptionParser.kernel(.previewKernel))
-    var previewKernel: KernelTarget?
-
-    @Flag(name: .customLong(OptionName.noPreview.long), help: "Omit the upgrade preview.")
-    var noPreview = false
-
-    /// The preview asked for (typed when the command line was parsed).
-    var previewRequest: PreviewRequest {
-        if noPreview { return .off }
-        return previewKernel.map { .release($0) } ?? .newest
-    }
+    @OptionGroup var preview: PreviewOptions
 
     func validate() throws {
         guard jobs >= 1 else { throw InputError("\(OptionName.jobs.flag) \(jobs)", expected: "a number of threads of at least 1") }
-        if let k = previewKernel, noPreview {
-            throw InputError("\(OptionName.previewKernel.flag) \(k.argument) with \(OptionName.noPreview.flag)", expected: "one of them: \(OptionName.previewKernel.flag) picks the preview's release, \(OptionName.noPreview.flag) omits the preview")
-        }
         if let m = mapsDir {
             guard format == .html else { throw InputError("\(OptionName.mapsDir.flag) \(m)", expected: "--format html (only the html page links maps)") }
             guard PathName.isDirectory(m) == true else {
@@ -89,7 +75,7 @@ struct FleetCommand: ParsableCommand {
         case .prometheus: writer = FleetPrometheusWriter(out: file.stream)
         case .html: writer = FleetHTMLWriter(out: file.stream, mapsDir: mapsDir)
         }
-        let preview = try previewRequest
+        let preview = self.preview.request
         let tty = isatty(2) == 1
         let start = Date()
         var summary = FleetSummary()

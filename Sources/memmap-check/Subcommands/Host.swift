@@ -37,25 +37,11 @@ struct HostCommand: ParsableCommand {
             completion: .file())
     var output: String?
 
-    @Option(name: .customLong(OptionName.previewKernel.long), help: ArgumentHelp("The release whose formulas the upgrade preview applies (7.3, 7.2.13, 'proposed'; default: the newest modelled). Always reported when given; \(OptionName.kernel.flag) instead replaces the running release's formulas in the check itself.", valueName: "release"),
-            completion: Complete.kernels, transform: OptionParser.kernel(.previewKernel))
-    var previewKernel: KernelTarget?
-
-    @Flag(name: .customLong(OptionName.noPreview.long), help: "Omit the upgrade preview.")
-    var noPreview = false
-
-    /// The preview asked for (typed when the command line was parsed).
-    var previewRequest: PreviewRequest {
-        if noPreview { return .off }
-        return previewKernel.map { .release($0) } ?? .newest
-    }
+    @OptionGroup var preview: PreviewOptions
 
     func validate() throws {
         if let preset = options.preset, Preset.named(preset) == nil {
             throw InputError("\(OptionName.preset.flag) \(preset)", expected: "a preset name (memmap-check presets lists them)")
-        }
-        if let k = previewKernel, noPreview {
-            throw InputError("\(OptionName.previewKernel.flag) \(k.argument) with \(OptionName.noPreview.flag)", expected: "one of them: \(OptionName.previewKernel.flag) picks the preview's release, \(OptionName.noPreview.flag) omits the preview")
         }
         if let root { _ = try HostFiles(root: root) }
     }
@@ -63,7 +49,7 @@ struct HostCommand: ParsableCommand {
     func run() throws {
         let files = try root.map { try HostFiles(root: $0) } ?? HostFiles()
         let h = try HostRun.check(files, preset: options.preset, overrides: options.overrides,
-                                  numa: files.isLive ? LibNuma() : nil, preview: previewRequest)
+                                  numa: files.isLive ? LibNuma() : nil, preview: preview.request)
         let policy = FailPolicy.error
         let file = OutputFile(output)
         let writer = format.writer(file.stream)
