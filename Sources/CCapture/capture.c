@@ -1,6 +1,7 @@
 /* What a capture holds (ccapture.h): the file list, the running facts and the observed base. */
 #define _GNU_SOURCE
 #include "ccapture.h"
+#include "io.h"
 #include "ckcore.h"
 
 #include <dirent.h>
@@ -171,22 +172,6 @@ static int mkdir_parents(const char *path)
     return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Writes a new file (never through a symlink, never over an existing file). */
 static int write_new(const char *path, const void *data, size_t len)
 {
@@ -196,7 +181,7 @@ static int write_new(const char *path, const void *data, size_t len)
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return errno;
-    e = write_all(fd, data, len);
+    e = ccap_write_all(fd, data, len);
     if (close(fd) != 0 && e == 0)
         e = errno;
     return e;

@@ -1,6 +1,7 @@
 /* A capture as one ustar file (POSIX.1-1988 ustar headers), and back (ccapture.h). */
 #define _GNU_SOURCE
 #include "ccapture.h"
+#include "io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,22 +23,6 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, len, fmt, ap);
     va_end(ap);
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 static int read_full(int fd, void *buf, size_t len)
@@ -95,7 +80,7 @@ static int header(int fd, const char *name, char type, uint64_t size, unsigned m
         sum += h[i];
     snprintf((char *)h + 148, 8, "%06o", sum);
     h[155] = ' ';
-    if (write_all(fd, h, sizeof h)) {
+    if (ccap_write_all(fd, h, sizeof h)) {
         seterr(err, errlen, "cannot write (%s)", strerror(errno));
         return -1;
     }
@@ -172,7 +157,7 @@ static int add_tree(int fd, const char *root, const char *rel, int *entries, cha
                 uint64_t left = (uint64_t)st.st_size;
                 while (rc == 0 && left > 0) {
                     size_t want = left < 65536 ? (size_t)left : 65536;
-                    if (read_full(in, buf, want) || write_all(fd, buf, want)) {
+                    if (read_full(in, buf, want) || ccap_write_all(fd, buf, want)) {
                         seterr(err, errlen, "%s: cannot copy into the tar", p2);
                         rc = -1;
                     }
@@ -181,7 +166,7 @@ static int add_tree(int fd, const char *root, const char *rel, int *entries, cha
                 size_t pad = (size_t)((BLOCK - st.st_size % BLOCK) % BLOCK);
                 if (rc == 0 && pad) {
                     memset(buf, 0, pad);
-                    if (write_all(fd, buf, pad)) {
+                    if (ccap_write_all(fd, buf, pad)) {
                         seterr(err, errlen, "cannot write (%s)", strerror(errno));
                         rc = -1;
                     }
@@ -209,7 +194,7 @@ int ccap_tar_write(const char *dir, const char *tar, char *err, size_t errlen)
     if (rc == 0) {
         unsigned char z[2 * BLOCK];
         memset(z, 0, sizeof z);
-        if (write_all(fd, z, sizeof z)) {
+        if (ccap_write_all(fd, z, sizeof z)) {
             seterr(err, errlen, "%s: cannot write (%s)", tar, strerror(errno));
             rc = -1;
         }
@@ -447,7 +432,7 @@ int ccap_tar_extract(const char *tar, const char *dir, char *err, size_t errlen)
             uint64_t left = size;
             while (left > 0) {
                 size_t want = left < 65536 ? (size_t)left : 65536;
-                if (read_full(fd, buf, want) || write_all(out, buf, want)) {
+                if (read_full(fd, buf, want) || ccap_write_all(out, buf, want)) {
                     close(out);
                     seterr(err, errlen, "%s: entry '%s' is cut short", tar, name);
                     goto out;
